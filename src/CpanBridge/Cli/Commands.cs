@@ -82,7 +82,7 @@ internal static class Commands
         };
         // Under `dotnet cpanbridge.dll` the process path is the dotnet host.
         if (Path.GetFileNameWithoutExtension(self.FileName) == "dotnet")
-            self.ArgumentList.Add(typeof(Commands).Assembly.Location);
+            self.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cpanbridge.dll"));
         foreach (var arg in new[] { "daemon", "--detached-child", "--socket", options.SocketPath, "--idle-exit", idleExit.ToString(), "--log", options.LogPath })
             self.ArgumentList.Add(arg);
 
@@ -111,8 +111,6 @@ internal static class Commands
     private static int Serve(BridgeOptions options, int idleExit, bool detachedChild)
     {
         if (detachedChild) Native.DetachFromTerminal();
-        // Logs, the pid file and the audit log may hold SQL and paths: keep them to ourselves.
-        Native.SetUmask(0x3F); // 077
         BridgeRuntime runtime;
         try
         {

@@ -54,7 +54,8 @@ internal static partial class Native
 
     public static bool IsAlive(int pid) => kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == 1 /* EPERM: alive, not ours */;
     public static int GetPid() => getpid();
-    public static void SetUmask(uint mask) => umask(mask);
+    /// <summary>Sets the umask and returns the previous one.</summary>
+    public static uint SetUmask(uint mask) => umask(mask);
 
     /// <summary>Leaves the controlling terminal's session, so a closing terminal does not kill the daemon.</summary>
     public static void DetachFromTerminal() => setsid();

@@ -14,6 +14,13 @@ public sealed class FrameParser(int maxDepth)
         var length = checked((int)line.Length);
         var copy = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         line.CopyTo(copy);
+        // JSON parsing checks UTF-8 only where it decodes; a string echoed back unread would
+        // carry bad bytes through, so check the whole line up front (vectorized, cheap).
+        if (!System.Text.Unicode.Utf8.IsValid(copy.AsSpan(0, length)))
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+            throw new FrameException(ErrorCodes.Frame, "frame is not valid UTF-8");
+        }
         JsonDocument document;
         try
         {

@@ -47,8 +47,18 @@ public sealed class DaemonServer(BridgeRuntime runtime)
         {
             RemoveStaleSocket(options.SocketPath);
             listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            listener.Bind(new UnixDomainSocketEndPoint(options.SocketPath));
-            bound = true;
+            // bind() creates the socket file with the umask's mode; keep it private until chmod.
+            // Only here: files modules write for jobs must keep the usual permissions.
+            var umask = Native.SetUmask(0x3F); // 077
+            try
+            {
+                listener.Bind(new UnixDomainSocketEndPoint(options.SocketPath));
+                bound = true;
+            }
+            finally
+            {
+                Native.SetUmask(umask);
+            }
             File.SetUnixFileMode(options.SocketPath, options.SocketMode);
             listener.Listen(512);
 

@@ -187,19 +187,18 @@ public sealed class HandleTable
             !long.TryParse(handle.AsSpan(at + 2, dot - at - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var connection))
             throw new BridgeException(ErrorCodes.Handle, $"'{Truncate(handle)}' is not a CPAN Bridge handle");
 
-        var label = handle[..at];
         var boot = handle[(dot + 1)..];
         if (boot != _bootId)
             throw new BridgeException(ErrorCodes.Handle,
-                $"handle {label} was lost: the daemon that created it has stopped or restarted since (it belonged to daemon {boot}, this is daemon {_bootId}); its state is gone and must be opened again");
+                $"handle {handle} was lost: the daemon that created it has stopped or restarted since; its state is gone and must be opened again");
         if (connection != _connectionId)
             throw new BridgeException(ErrorCodes.Handle, _isConnectionOpen(connection)
-                ? $"handle {label} belongs to connection #{connection}, not to this connection #{_connectionId}; handles cannot be shared between connections (after fork, the child must open its own)"
-                : $"handle {label} was disposed when connection #{connection} closed; handles live only as long as the connection that opened them");
+                ? $"handle {handle} belongs to connection #{connection}, not to this connection #{_connectionId}; handles cannot be shared between connections (after fork, the child must open its own)"
+                : $"handle {handle} was disposed when connection #{connection} closed; handles live only as long as the connection that opened them");
         if (!_entries.TryGetValue(number, out var entry))
-            throw new BridgeException(ErrorCodes.Handle, $"handle {label} is closed");
+            throw new BridgeException(ErrorCodes.Handle, $"handle {handle} is closed");
         if (expected is not null && !ReferenceEquals(entry.Kind, expected))
-            throw new BridgeException(ErrorCodes.Handle, $"handle {label} is a {entry.Kind.Name}, not a {expected.Name}");
+            throw new BridgeException(ErrorCodes.Handle, $"handle {handle} is a {entry.Kind.Name}, not a {expected.Name}");
         return entry;
     }
 

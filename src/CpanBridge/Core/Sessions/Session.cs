@@ -15,6 +15,8 @@ public sealed class Session
 {
     private const int FlushThreshold = 256 * 1024;
     private const int AuditLimitPerConnection = 100;
+    /// <summary>How long a stopping session keeps reading, to refuse requests already on their way.</summary>
+    private static readonly TimeSpan DrainWindow = TimeSpan.FromMilliseconds(150);
 
     private readonly BridgeRuntime _runtime;
     private readonly CancellationTokenSource _abort = new();
@@ -51,7 +53,13 @@ public sealed class Session
     /// </summary>
     public async Task RunAsync(PipeReader input, PipeWriter output, CancellationToken stopping)
     {
-        using var readCancel = CancellationTokenSource.CreateLinkedTokenSource(stopping, _abort.Token);
+        // Stopping cancels the pending read without breaking the reader, so that requests the
+        // client already sent can still be read and answered E_SHUTTING_DOWN (never run, safe to
+        // retry) instead of vanishing with the connection.
+        using var onStop = stopping.Register(input.CancelPendingRead);
+        using var drainTimer = new CancellationTokenSource();
+        using var onDrainEnd = drainTimer.Token.Register(input.CancelPendingRead);
+        var draining = false;
         var writer = new ResponseWriter(output);
         var options = _runtime.Options;
         Request? pending = null;
@@ -63,11 +71,19 @@ public sealed class Session
                 ReadResult read;
                 try
                 {
-                    read = await input.ReadAsync(readCancel.Token);
+                    read = await input.ReadAsync(_abort.Token);
                 }
                 catch (OperationCanceledException)
                 {
                     break;
+                }
+                var lastRead = false;
+                if (read.IsCanceled)
+                {
+                    // First cancel: the daemon is stopping; keep reading briefly. Second: the window is over.
+                    lastRead = draining;
+                    draining = true;
+                    drainTimer.CancelAfter(DrainWindow);
                 }
 
                 var buffer = read.Buffer;
@@ -121,7 +137,6 @@ public sealed class Session
                         {
                             writer.WriteFailure(request.Id, ErrorCodes.ShuttingDown,
                                 $"the daemon is shutting down; {request.Module}.{request.Function} was not executed");
-                            open = false;
                             continue;
                         }
                         await ExecuteAsync(request, writer);
@@ -135,7 +150,7 @@ public sealed class Session
                     var flushed = await output.FlushAsync();
                     if (flushed.IsCompleted) break;
                 }
-                if (read.IsCompleted) break;
+                if (read.IsCompleted || lastRead) break;
             }
         }
         catch (Exception e) when (IsDisconnect(e))

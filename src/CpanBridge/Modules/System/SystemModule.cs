@@ -165,7 +165,7 @@ public sealed class SystemModule(BridgeRuntime runtime) : IBridgeModule
             foreach (var (kind, count) in session.Handles.CountsByKind()) handles[kind] = count;
             list.Add(new JsonObject
             {
-                ["connection_id"] = session.Id.ToString(CultureInfo.InvariantCulture),
+                ["connection_id"] = session.Id,
                 ["pid"] = session.Peer?.Pid,
                 ["uid"] = session.Peer?.Uid,
                 ["requests_count"] = session.RequestCount,

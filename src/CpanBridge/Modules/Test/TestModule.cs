@@ -25,7 +25,7 @@ public sealed class TestModule(BridgeRuntime runtime) : IBridgeModule
     {
         module.Function("ping", Ping).AnyParams();
         module.Function("echo", call => ValueTask.FromResult(Reply.Of(call.Request.Params,
-            call.Request.AttachmentLength >= 0 ? call.Attachment : null))).AnyParams();
+            call.Request.AttachmentLength >= 0 ? call.Attachment : (ReadOnlyMemory<byte>?)null))).AnyParams();
         module.Function("sleep", Sleep).Required("ms", ParamType.Integer);
         module.Function("counter_open", CounterOpen).Optional("start", ParamType.Integer).Stateful();
         module.Function("counter_next", CounterNext).Required("handle", ParamType.Handle);
