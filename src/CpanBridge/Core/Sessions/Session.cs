@@ -181,10 +181,11 @@ public sealed class Session
         var started = Stopwatch.GetTimestamp();
         Registry.FunctionSpec? function = null;
         string? failureCode = null;
-        _current = request.Module + "." + request.Function;
+        _current = "(resolving)";
         try
         {
             function = _runtime.Registry.Resolve(request.Module, request.Function);
+            _current = function.FullName;
             if (_runtime.Mode == ServeMode.Process && function.Stateful)
                 throw new BridgeException(ErrorCodes.Stateful,
                     $"{function.FullName} keeps state between calls, which process mode cannot do; use daemon or private mode (CPAN_BRIDGE_MODE)");
@@ -197,7 +198,7 @@ public sealed class Session
             failureCode = e.Code;
             writer.WriteFailure(request.Id, e.Code, e.Message, e.Data);
             if (e.Code is ErrorCodes.UnknownModule or ErrorCodes.UnknownFunction or ErrorCodes.Limit)
-                AuditRefusal(e.Code, e.Message, _current);
+                AuditRefusal(e.Code, e.Message, request.Module + "." + request.Function);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
