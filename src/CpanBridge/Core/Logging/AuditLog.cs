@@ -61,7 +61,7 @@ public sealed class AuditLog : IDisposable
             {
                 _writer.WriteLine(line);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
             }
         }

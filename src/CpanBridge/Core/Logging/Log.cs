@@ -71,9 +71,9 @@ public sealed class Log : IDisposable
             {
                 _writer.WriteLine(line);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
-                // A full disk must not take the daemon down with it.
+                // A full disk, or a late line during shutdown, must not take the daemon down with it.
             }
         }
     }
