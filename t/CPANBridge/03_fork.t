@@ -22,26 +22,8 @@ is($b->call('test', 'counter_next', { handle => $h })->{result}{value}, 11, 'par
 my $parent_conn = $b->call('bridge', 'hello', {})->{result}{connection_id};
 ok(defined $parent_conn, "parent connection id $parent_conn");
 
-# Runs $code in a forked child; the child reports a hash back through a pipe.
-sub in_child {
-    my ($code, %opt) = @_;
-    pipe(my $r, my $w) or die "pipe: $!";
-    my $pid = fork;
-    die "fork: $!" unless defined $pid;
-    if (!$pid) {
-        close $r;
-        my $res = eval { $code->() } || { died => "$@" };
-        print {$w} $json->encode($res);
-        close $w;
-        # A normal exit runs END blocks, including CPANBridge's: that is part of what is tested.
-        $opt{hard_exit} ? POSIX::_exit(0) : exit 0;
-    }
-    close $w;
-    my $out = do { local $/; <$r> };
-    waitpid($pid, 0);
-    my $status = $?;
-    return ($json->decode($out || '{}'), $status);
-}
+# Forks, runs $code in the child and returns (its hash, its wait status).
+sub in_child { return child_result(fork_child(@_)) }
 
 my ($c, $status) = in_child(sub {
     my $cb = CPANBridge->new;    # a new object: the connection is per process, not per object

@@ -25,30 +25,6 @@ sub section {
     fail("section '$name' died: $@") unless $ok;
 }
 
-# Runs $code in a forked child; returns the hash it returns (through a pipe) once it exits.
-sub in_child {
-    my ($code) = @_;
-    pipe(my $r, my $w) or die "pipe: $!";
-    my $pid = fork;
-    die "fork: $!" unless defined $pid;
-    if (!$pid) {
-        close $r;
-        my $res = eval { $code->() } || { died => "$@" };
-        print {$w} $json->encode($res);
-        close $w;
-        POSIX::_exit(0);
-    }
-    close $w;
-    return ($pid, $r);
-}
-
-sub child_result {
-    my ($pid, $r) = @_;
-    my $out = do { local $/; <$r> };
-    waitpid($pid, 0);
-    return $json->decode($out || '{}');
-}
-
 # Waits until some connection of the daemon on $sock is running $function.
 sub wait_in_flight {
     my ($function, $sock) = @_;
@@ -91,13 +67,13 @@ section('kill -9 mid-session', 60, sub {
 
 section('daemon dies with a call in flight', 60, sub {
     my $pid1 = daemon_pid();
-    my ($kpid, $kr) = in_child(sub {
+    my ($kpid, $kr) = fork_child(sub {
         return { seen => wait_in_flight('test.sleep') ? 1 : 0, killed => kill('KILL', $pid1) };
-    });
+    }, hard_exit => 1);
     my $t0 = time;
     my $r = $b->call('test', 'sleep', { ms => 4000 });
     my $dt = time - $t0;
-    my $k = child_result($kpid, $kr);
+    my ($k) = child_result($kpid, $kr);
     ok($k->{seen} && $k->{killed}, 'the daemon was killed while test.sleep ran');
     is_deeply($r, { success => 0, code => 'E_LOST',
                     error => 'connection to cpanbridge daemon lost while test.sleep was in flight; '
@@ -347,11 +323,11 @@ section('SIGTERM with a request in flight', 60, sub {
     my $dpid = spawn_daemon(socket => $sock);
     my $idle = CPANBridge->new(socket => $sock);
     ok($idle->call('test', 'ping', {})->{success}, 'an idle client is connected too');
-    my ($cpid, $cr) = in_child(sub {
+    my ($cpid, $cr) = fork_child(sub {
         my $t0 = time;
         my $r = CPANBridge->new(socket => $sock)->call('test', 'sleep', { ms => 1500 });
         return { r => $r, secs => time - $t0 };
-    });
+    }, hard_exit => 1);
     ok(wait_in_flight('test.sleep', $sock), 'test.sleep is in flight');
     my $t0 = time;
     kill 'TERM', $dpid;
@@ -359,7 +335,7 @@ section('SIGTERM with a request in flight', 60, sub {
     my $dt = time - $t0;
     cmp_ok($dt, '<', 5, sprintf('... within 5 s (%.2f s)', $dt));
     is(BridgeTest::spawned_status($dpid), 0, '... with exit status 0');
-    my $c = child_result($cpid, $cr);
+    my ($c) = child_result($cpid, $cr);
     ok($c->{r}{success}, 'the request in flight completed') or diag explain $c;
     is($c->{r}{result}{slept_ms}, 1500, '... fully (slept 1500 ms)');
     ok(!-e $sock, 'the socket file was removed');

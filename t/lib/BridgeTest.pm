@@ -23,7 +23,7 @@ our @EXPORT = qw(
     $ROOT $BIN $SOCKET
     new_socket_dir base_of daemon_pid pid_alive wait_gone wait_for
     start_daemon spawn_daemon stop_daemon can_connect raw_connect raw_request
-    run_perl run_cmd daemon_processes slurp
+    run_perl run_cmd daemon_processes slurp fork_child child_result
 );
 
 our $ROOT = Cwd::abs_path(File::Spec->catdir(File::Basename::dirname(Cwd::abs_path(__FILE__)),
@@ -43,6 +43,34 @@ my %SPAWNED;
 my $JSON = JSON::PP->new->utf8->canonical;
 
 # Socket paths must stay under 108 bytes, so the directories are short and live in /tmp.
+# Runs $code in a forked child, which sends the hash it returns back through a pipe. Returns
+# ($pid, $reader) at once, so the parent can act while the child works; child_result collects.
+# A normal exit runs END blocks, CPANBridge's included; hard_exit => 1 skips them.
+sub fork_child {
+    my ($code, %opt) = @_;
+    pipe(my $r, my $w) or die "pipe: $!";
+    my $pid = fork;
+    die "fork: $!" unless defined $pid;
+    if (!$pid) {
+        close $r;
+        my $res = eval { $code->() } || { died => "$@" };
+        print {$w} $JSON->encode($res);
+        close $w;
+        $opt{hard_exit} ? POSIX::_exit(0) : exit 0;
+    }
+    close $w;
+    return ($pid, $r);
+}
+
+# Waits for a fork_child and returns (its hash, its wait status).
+sub child_result {
+    my ($pid, $r) = @_;
+    my $out = do { local $/; <$r> };
+    waitpid($pid, 0);
+    my $status = $?;
+    return ($JSON->decode($out || '{}'), $status);
+}
+
 sub new_socket_dir {
     my $dir = File::Temp::tempdir('cbt-XXXXXX', DIR => '/tmp', CLEANUP => 0);
     chmod 0700, $dir;
