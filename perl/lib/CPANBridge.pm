@@ -606,6 +606,20 @@ sub sync {
     return delete $s->{error};
 }
 
+# Lets a drop-in say "the bridge here cannot do X" up front, in words, instead of failing on its
+# first call with E_UNKNOWN_MODULE.
+sub can_module {
+    my ($self, $name) = @_;
+    _croak('Usage: CPANBridge->can_module(NAME)') unless @_ == 2 && defined $name && !ref $name;
+    $self = $self->new unless ref $self;
+    my $r = $self->call('bridge', 'hello', {});
+    return (0, "cannot reach cpanbridge: $r->{error}") unless $r->{success};
+    my @modules = @{ $r->{result}{modules} || [] };
+    return 1 if grep { $_ eq $name } @modules;
+    return (0, sprintf("cpanbridge %s (%s mode) has no '%s' module (it has: %s); install a newer CPAN Bridge",
+                       $r->{result}{daemon_version} // '?', $self->mode, $name, join(', ', @modules)));
+}
+
 sub mode {
     my ($self) = @_;
     _croak('Usage: $bridge->mode()') unless ref $self && @_ == 1;
@@ -1135,6 +1149,15 @@ for the next synchronisation point in the same way.
 Waits for every pipelined response. Returns undef if all succeeded, else the failure envelope
 of the first one that failed, with C<module>, C<function> and C<request> (its request id) added.
 The failure is then cleared.
+
+=head2 can_module
+
+    my ($ok, $why) = CPANBridge->can_module('database');
+    die "DBI through CPAN Bridge: $why\n" unless $ok;
+
+Class or object method. Asks the bridge (in whatever mode is in use) whether it has the named
+daemon module. Returns C<1>, or C<(0, $reason)> where the reason names the bridge's version, mode
+and the modules it does have, or why it could not be reached.
 
 =head2 mode
 
