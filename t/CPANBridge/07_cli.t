@@ -117,6 +117,27 @@ like($out, qr/"code":"E_STATEFUL"/, '... with E_STATEFUL');
     is($frame && $frame->{result}{s}, "caf\x{e9} \x{2603}", '... UTF-8 intact');
 }
 
+# --- runtime settings a started daemon gets ------------------------------------------------------
+{
+    my $environ = slurp("/proc/$pid/environ") // '';
+    my %env = map { split /=/, $_, 2 } grep { /=/ } split /\0/, $environ;
+    is($env{DOTNET_GCgen0size}, '0x200000', 'the started daemon runs with a small gen0 budget');
+    is($env{DOTNET_TieredCompilation}, '0', '... and without tiered re-compilation');
+}
+
+# --- SIGHUP reopens the logs (logrotate) ---------------------------------------------------------
+{
+    my $log = BridgeTest::base_of($SOCKET) . '.log';
+    ok(-s $log, 'the daemon writes its log beside the socket');
+    ok(rename($log, "$log.1"), 'log moved away, as logrotate does');
+    kill 'HUP', $pid;
+    ok(BridgeTest::wait_for(sub { -e $log }, 5), 'after SIGHUP the daemon opens a new log file');
+    like(slurp($log) // '', qr/SIGHUP: log files reopened/, '... and says so in it');
+    ok(pid_alive($pid), '... and is still running');
+    ok($b->call('test', 'ping', {})->{success}, '... and serving');
+    like(slurp("$log.1") // '', qr/listening on/, 'the rotated file keeps the earlier lines');
+}
+
 # --- stop ----------------------------------------------------------------------------------------
 ($st, $out, $err) = cli('stop');
 is($st, 0, 'stop exits 0');

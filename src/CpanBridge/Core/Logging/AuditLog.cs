@@ -10,7 +10,7 @@ namespace CpanBridge.Core.Logging;
 /// </summary>
 public sealed class AuditLog : IDisposable
 {
-    private readonly TextWriter _writer;
+    private TextWriter _writer;
     private readonly bool _ownsWriter;
     private readonly DaemonStats _stats;
     private readonly object _gate = new();
@@ -31,6 +31,18 @@ public sealed class AuditLog : IDisposable
     }
 
     public string Target { get; }
+
+    /// <summary>Reopens the file at <see cref="Target"/> (on SIGHUP, after logrotate moved it).</summary>
+    public void Reopen()
+    {
+        if (!_ownsWriter) return;
+        lock (_gate)
+        {
+            var fresh = Log.OpenAppend(Target);
+            _writer.Dispose();
+            _writer = fresh;
+        }
+    }
 
     public void Record(string eventType, string severity, string reason, PeerCredentials? peer,
         long connectionId = 0, string? function = null)

@@ -11,7 +11,7 @@ public enum LogLevel { Debug, Info, Warn, Error }
 /// </summary>
 public sealed class Log : IDisposable
 {
-    private readonly TextWriter _writer;
+    private TextWriter _writer;
     private readonly bool _ownsWriter;
     private readonly LogLevel _minimum;
     private readonly object _gate = new();
@@ -54,6 +54,21 @@ public sealed class Log : IDisposable
     };
 
     public bool IsEnabled(LogLevel level) => level >= _minimum;
+
+    /// <summary>
+    /// Closes and reopens the log file (on SIGHUP), so logrotate can move it away and the next
+    /// line goes to a new file at the configured path.
+    /// </summary>
+    public void Reopen()
+    {
+        if (!_ownsWriter) return;
+        lock (_gate)
+        {
+            var fresh = OpenAppend(Target);
+            _writer.Dispose();
+            _writer = fresh;
+        }
+    }
 
     public void Debug(string message) => Write(LogLevel.Debug, message);
     public void Info(string message) => Write(LogLevel.Info, message);

@@ -64,6 +64,7 @@ public sealed class DaemonServer(BridgeRuntime runtime)
 
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ReopenLogs);
 
             log.Info($"cpanbridge {BridgeVersion.Daemon} (protocol {BridgeVersion.Protocol}) listening on {options.SocketPath} " +
                      $"pid {Environment.ProcessId}, uid {_ownUid}, modules {string.Join(",", runtime.Registry.ModuleNames)}, " +
@@ -102,6 +103,22 @@ public sealed class DaemonServer(BridgeRuntime runtime)
         {
             context.Cancel = true;
             RequestStop($"received {context.Signal}");
+        }
+
+        void ReopenLogs(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            try
+            {
+                runtime.Log.Reopen();
+                runtime.Audit?.Reopen();
+                runtime.Log.Info("received SIGHUP: log files reopened");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Keep serving: a log we cannot reopen must not stop the jobs.
+                Console.Error.WriteLine($"cpanbridge: cannot reopen log files: {e.Message}");
+            }
         }
     }
 
