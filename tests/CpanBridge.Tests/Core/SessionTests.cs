@@ -56,6 +56,20 @@ public class SessionTests
     }
 
     [Fact]
+    public async Task A_long_frame_arriving_in_many_small_writes_is_read_whole()
+    {
+        using var bridge = new TestBridge();
+        var client = bridge.Connect();
+        var text = string.Concat(Enumerable.Range(0, 200_000).Select(i => (char)('a' + i % 26)));
+        var frame = Encoding.UTF8.GetBytes(new JsonObject { ["id"] = 1, ["module"] = "test", ["function"] = "echo", ["params"] = new JsonObject { ["s"] = text } }.ToJsonString() + "\n");
+        for (var offset = 0; offset < frame.Length; offset += 997)
+            await client.SendRawAsync(frame[offset..Math.Min(offset + 997, frame.Length)]);
+        var (reply, _) = await client.ReadAsync();
+        Assert.Equal(text, reply["result"]!["s"]!.GetValue<string>());
+        Assert.Equal("pong", (await client.CallAsync("test", "ping"))["result"]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Unicode_strings_keep_every_character()
     {
         using var bridge = new TestBridge();

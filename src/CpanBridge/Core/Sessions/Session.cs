@@ -63,6 +63,9 @@ public sealed class Session
         var writer = new ResponseWriter(output);
         var options = _runtime.Options;
         Request? pending = null;
+        // Bytes of a still-incomplete line already searched for its newline: a long frame arriving
+        // in many reads is then scanned once, not once per read.
+        long scanned = 0;
         try
         {
             var open = true;
@@ -91,8 +94,9 @@ public sealed class Session
                 {
                     if (pending is null)
                     {
-                        var newline = buffer.PositionOf((byte)'\n');
+                        var newline = buffer.Slice(scanned).PositionOf((byte)'\n');
                         var lineLength = newline is { } p ? buffer.Slice(0, p).Length : buffer.Length;
+                        scanned = newline is null ? buffer.Length : 0;
                         if (lineLength > options.MaxFrameBytes)
                         {
                             Refuse(writer, default, ErrorCodes.FrameTooLarge,
