@@ -411,14 +411,23 @@ sub _connect_daemon {
     my $path = $self->{socket};
     my $err = _check_socket_dir(File::Basename::dirname($path));
     return (undef, $err) if $err;
-    my ($conn, $errno, $msg) = CPANBridge::Transport->connect_unix($path, $self->{connect_timeout});
-    if ($conn) {
-        $conn->{mode} = 'daemon';
-        return $conn;
-    }
-    return (undef, $msg) unless $errno == ENOENT || $errno == ECONNREFUSED;
+    my ($conn, $errno, $msg) = $self->_dial;
+    return $conn if $conn;
+    return (undef, $msg) unless _nobody_listens($errno);
     return $self->_autostart;
 }
+
+# One connect attempt to the daemon's socket: ($conn) or (undef, $errno, $message).
+sub _dial {
+    my ($self) = @_;
+    my ($conn, $errno, $msg) = CPANBridge::Transport->connect_unix($self->{socket}, $self->{connect_timeout});
+    return (undef, $errno, $msg) unless $conn;
+    $conn->{mode} = 'daemon';
+    return $conn;
+}
+
+# No socket file, or one nobody listens on: the cases in which starting a daemon helps.
+sub _nobody_listens { return $_[0] == ENOENT || $_[0] == ECONNREFUSED }
 
 sub _autostart {
     my ($self) = @_;
@@ -439,12 +448,9 @@ sub _autostart {
         Time::HiRes::sleep(0.01);
     }
 
-    my ($conn, $errno, $msg) = CPANBridge::Transport->connect_unix($path, $self->{connect_timeout});
-    if ($conn) {
-        $conn->{mode} = 'daemon';
-        return $conn;      # the lock is released when $lock goes out of scope
-    }
-    return (undef, $msg) unless $errno == ENOENT || $errno == ECONNREFUSED;
+    my ($conn, $errno, $msg) = $self->_dial;
+    return $conn if $conn;      # the lock is released when $lock goes out of scope
+    return (undef, $msg) unless _nobody_listens($errno);
 
     my $bin = $self->_bin;
     return (undef, "no daemon at $path and cannot find the cpanbridge executable to start one "
@@ -466,11 +472,8 @@ sub _autostart {
                         . _describe_status($status) . ')' . ($out ne '' ? ": $out" : ''));
             }
         }
-        ($conn, $errno, $msg) = CPANBridge::Transport->connect_unix($path, $self->{connect_timeout});
-        if ($conn) {
-            $conn->{mode} = 'daemon';
-            return $conn;
-        }
+        ($conn, $errno, $msg) = $self->_dial;
+        return $conn if $conn;
         if (Time::HiRes::time() >= $deadline) {
             return (undef, "started the daemon but could not connect within $self->{startup_timeout} s: $msg");
         }
