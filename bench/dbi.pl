@@ -10,7 +10,7 @@
 #
 # Prints one line: `dbi_bench key=value ...` with best= (seconds of the best timed round), all=,
 # rows=, digest= (fetch: of every value fetched, so bench/run can tell both DBIs saw the same
-# data), dbi= (the DBI.pm that was loaded) and driver=.
+# data), dbi= (the DBI.pm that was loaded), driver= and, bridged, json= (the client's JSON module).
 use strict;
 use warnings;
 use DBI;
@@ -93,6 +93,7 @@ if ($verb eq 'setup') {
 $dbh->disconnect;
 
 $result{dbi} = $INC{'DBI.pm'};
+{ no warnings 'once'; $result{json} = $CPANBridge::JSON_BACKEND if defined $CPANBridge::JSON_BACKEND }
 $result{driver} = $driver;
 print 'dbi_bench ', join(' ', map { "$_=$result{$_}" } sort keys %result), "\n";
 exit 0;
