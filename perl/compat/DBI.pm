@@ -197,7 +197,7 @@ sub _call {
 
 sub _close_later {
     my ($handle) = @_;
-    return unless $BRIDGE;
+    return if !$BRIDGE || $DBI::ENDED;
     $PIPELINED = 1;
     $BRIDGE->call_pipelined('database', 'close_statement', { handle => $handle });
 }
@@ -528,13 +528,15 @@ sub _trace_call {
     _trace_line("    -> $function for $i->{_class}::$i->{_type} ($what)");
 }
 
+# Batches are sent before CPANBridge's END closes the connection (our END runs first: this file
+# loads CPANBridge, so its END was defined earlier). Handles still open are left to DESTROY,
+# which warns as DBI does; the daemon rolls back what they had not committed when the
+# connection closes, so nothing reconnects during global destruction.
+our $ENDED = 0;
 END {
     local ($?, $!, $@);
     eval { _flush_all() } if %PENDING;
-    for my $di (grep { defined } values %LIVE_DBH) {
-        next unless $di->{Active};
-        eval { DBI::db::_destroy($di) };
-    }
+    $ENDED = 1;
 }
 
 # =============================================================================================
@@ -835,7 +837,7 @@ sub _destroy {
         warn "Issuing rollback() due to DESTROY without explicit disconnect() of $i->{_class}::db handle $i->{Name}"
              . DBI::_where() if $i->{Warn} // 1;
     }
-    if ($BRIDGE) {
+    if ($BRIDGE && !$DBI::ENDED) {
         eval { DBI::_bridge()->call('database', 'disconnect', { handle => $i->{_handle} }) };
     }
     _gone($i);
