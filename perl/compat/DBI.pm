@@ -87,7 +87,7 @@ use constant { FIRST_BLOCK => 200, MAX_BLOCK => 8192 };
 # A void-context execute batch is sent when it holds this many sets or bytes.
 use constant { BATCH_SETS => 2000, BATCH_BYTES => 1 << 20 };
 
-my $BRIDGE;
+our $BRIDGE;        # tests may put a stand-in here
 my %PENDING;        # connection handle string => its dbh inner hash, while it holds a batch
 my $PIPELINED = 0;  # close_statement calls sent without waiting for their answer
 my %LIVE_DBH;       # inner hashes of connected dbhs (weak), for END
@@ -107,7 +107,9 @@ sub _bridge {
 # Errors
 
 # The script's file and line, as DBI's XS reports them: the first frame outside this file.
+our $WHERE;    # set while a batched execute's error is reported: where that execute was called
 sub _where {
+    return $WHERE if defined $WHERE;
     my $i = 0;
     while (my @c = caller($i++)) {
         next if $c[1] eq __FILE__;
@@ -316,7 +318,11 @@ sub _flush {
         my $at = defined $d->{index} ? $d->{index} : defined $d->{executed} ? $d->{executed} : scalar(@sets) - 1;
         _reply_err($si, $r);
         $si->{_rows} = -1;
-        _report($si, 'execute', undef);    # dies with RaiseError
+        {
+            local $WHERE = $b->{where}[$at];
+            _report($si, 'execute', undef);    # dies with RaiseError
+        }
+        splice(@{ $b->{where} }, 0, $at + 1);
         return 0 if !$r->{code} || $r->{code} ne 'E_NATIVE';
         splice(@sets, 0, $at + 1);
     }
@@ -873,6 +879,7 @@ sub begin_work {
 sub _end_tx {
     my ($dbh, $what) = @_;
     my $i = tied %$dbh;
+    DBI::_flush_all() if %PENDING;
     DBI::_clear_err($i);
     if ($i->{AutoCommit} && $i->{Active}) {
         warn "$what ineffective with AutoCommit enabled" . DBI::_where() if $i->{Warn} // 1;
@@ -1208,13 +1215,14 @@ sub _queue {
     }
     DBI::_clear_err($si);
     if (!$b) {
-        $b = $di->{_batch} = { sth => $si, sets => [], bytes => 0, types => $bt,
+        $b = $di->{_batch} = { sth => $si, sets => [], where => [], bytes => 0, types => $bt,
                                types_json => $bt ? JSON::PP->new->canonical->encode($bt) : '' };
         $PENDING{ $di->{_handle} } = $di;
     }
     my $set = DBI::_pack_binds(_binds($si, \@args));
     $set = pack('w/a*', '') unless defined $set;
     push @{ $b->{sets} }, $set;
+    push @{ $b->{where} }, DBI::_where();
     $b->{bytes} += length $set;
     $si->{_rows} = -1;
     DBI::_flush($di) if @{ $b->{sets} } >= DBI::BATCH_SETS || $b->{bytes} >= DBI::BATCH_BYTES;
