@@ -1432,7 +1432,6 @@ sub _type_spec {
     return { sql_type => $type->{TYPE} + 0 } if defined $type->{TYPE};
     return { pg_type => $type->{pg_type} + 0 } if defined $type->{pg_type};
     return { ora_type => $type->{ora_type} + 0 } if defined $type->{ora_type};
-    return { sqlite_type => $type->{sqlite_type} + 0 } if defined $type->{sqlite_type};
     return undef;
 }
 
