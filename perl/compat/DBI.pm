@@ -247,32 +247,39 @@ sub _pack_binds {
     return pack('w/a* (w/a*)*', $marks, @out);
 }
 
-# Unpacks a row block into arrayrefs (one per row) appended to @$cache.
+# Unpacks a row block into arrayrefs (one per row) appended to @$cache. Cells are converted
+# column by column (the kinds), then the few cells the marks single out (NULLs, SQLite values
+# typed per cell) are put right -- so a block with some NULLs costs little more than one without.
 sub _unpack_rows {
     my ($att, $n, $kinds, $cache) = @_;
     return unless defined $att && length $att && $n;
     my ($marks, @v) = unpack('w/a* (w/a*)*', $att);
-    if ($marks eq '') {
-        for my $c (0 .. $n - 1) {
-            my $k = substr($kinds, $c, 1);
-            next if $k eq 'b';
-            if ($k eq 'u') {
-                for (my $x = $c; $x < @v; $x += $n) { utf8::decode($v[$x]) }
-            }
-            else {
-                for (my $x = $c; $x < @v; $x += $n) { $v[$x] += 0 }
-            }
+    my (%special, %orig);
+    if ($marks ne '') {
+        while ($marks =~ /[^.]/g) {
+            my $p = pos($marks) - 1;
+            my $k = $special{$p} = substr($marks, $p, 1);
+            $orig{$p} = $v[$p] if $k ne 'N';
         }
     }
-    else {
-        my $cell = 0;
-        for my $m (split //, $marks) {
-            my $k = $m eq '.' ? substr($kinds, $cell % $n, 1) : $m;
-            if ($k eq 'N') { $v[$cell] = undef }
-            elsif ($k eq 'u') { utf8::decode($v[$cell]) }
-            elsif ($k eq 'i' || $k eq 'f') { $v[$cell] += 0 }
-            $cell++;
+    no warnings 'numeric';
+    for my $c (0 .. $n - 1) {
+        my $k = substr($kinds, $c, 1);
+        next if $k eq 'b' || $k eq '';
+        if ($k eq 'u') {
+            # DBD::Pg flags every text value, plain ASCII too; decode alone would not.
+            for (my $x = $c; $x < @v; $x += $n) { utf8::decode($v[$x]); utf8::upgrade($v[$x]) }
         }
+        else {
+            for (my $x = $c; $x < @v; $x += $n) { $v[$x] += 0 }
+        }
+    }
+    while (my ($p, $k) = each %special) {
+        if ($k eq 'N') { $v[$p] = undef; next }
+        my $x = $orig{$p};
+        if ($k eq 'u') { utf8::decode($x); utf8::upgrade($x) }
+        elsif ($k eq 'i' || $k eq 'f') { $x += 0 }
+        $v[$p] = $x;
     }
     if ($n == 1) {
         push @$cache, map { [$_] } @v;
@@ -1080,7 +1087,7 @@ sub _new {
         NUM_OF_PARAMS => $res->{num_params} || 0,
         _param_names => $res->{param_names},
         _batchable => $res->{batchable},
-        _cache => [], _more => 0, _fetched => 0, _rows => -1, Active => 0,
+        _cache => [], _more => 0, _delivered => 0, _rows => -1, Active => 0,
     };
     if (ref $attr eq 'HASH') {
         $si->{$_} = $attr->{$_} for grep { !/\A_/ } keys %$attr;
@@ -1104,7 +1111,7 @@ sub _take_result {
     my ($si, $res, $att) = @_;
     $si->{_rows} = defined $res->{rows} ? $res->{rows} : -1;
     $si->{_by_fetch} = $res->{rows_counted_by_fetch} ? 1 : 0;
-    $si->{_fetched} = 0;
+    $si->{_delivered} = 0;
     $si->{_handle} = $res->{statement} if defined $res->{statement} && !defined $si->{_handle};
     my $fields = $res->{fields} || 0;
     $si->{_fields} = $fields;
@@ -1115,6 +1122,7 @@ sub _take_result {
         my @cache;
         DBI::_unpack_rows($att, $fields, $res->{kinds}, \@cache) if $res->{block_rows};
         $si->{_cache} = \@cache;
+        $si->{_delivered} = @cache;
         $si->{_more} = $res->{done} ? 0 : 1;
         $si->{Active} = 1;
     }
@@ -1241,7 +1249,9 @@ sub _refill {
     }
     my $res = $r->{result};
     $si->{_kinds} = $res->{kinds} if defined $res->{kinds};
+    my $before = @{ $si->{_cache} };
     DBI::_unpack_rows($r->{attachment}, $si->{_ncols}, $si->{_kinds}, $si->{_cache}) if $res->{block_rows};
+    $si->{_delivered} += @{ $si->{_cache} } - $before;
     $si->{_more} = 0 if $res->{done};
     return scalar @{ $si->{_cache} };
 }
@@ -1259,7 +1269,6 @@ sub _fetch {
             return undef;
         }
     }
-    $si->{_fetched}++;
     if (my $bound = $si->{_bound}) {
         for my $c (keys %$bound) { ${ $bound->{$c} } = $row->[$c] }
     }
@@ -1274,7 +1283,6 @@ sub fetchrow_arrayref {
         $row = _fetch($si);
         return $row ? $row : $si->{_errs}{err} ? DBI::_report($si, 'fetchrow_arrayref', undef) : undef;
     }
-    $si->{_fetched}++;
     return $row;
 }
 
@@ -1312,7 +1320,6 @@ sub _fetchall {
     if (!defined $slice && !$si->{_bound} && $max < 0) {
         while (1) {
             push @out, @{ $si->{_cache} };
-            $si->{_fetched} += @{ $si->{_cache} };
             $si->{_cache} = [];
             last unless $si->{_more} && _refill($si);
         }
@@ -1390,6 +1397,7 @@ sub _finish {
     my ($si) = @_;
     return 1 unless $si->{Active};
     $si->{Active} = 0;
+    $si->{_delivered} -= @{ $si->{_cache} };    # rows() counts what the script fetched
     $si->{_cache} = [];
     if ($si->{_more}) {
         $si->{_more} = 0;
@@ -1410,7 +1418,7 @@ sub finish {
 sub rows {
     my $si = tied %{ $_[0] };
     DBI::_flush_all() if %PENDING;
-    return $si->{_fetched} if $si->{_by_fetch} && $si->{_cols};
+    return $si->{_delivered} - @{ $si->{_cache} } if $si->{_by_fetch} && $si->{_cols};
     return $si->{_rows};
 }
 
