@@ -247,12 +247,12 @@ sub _pack_binds {
     return pack('w/a* (w/a*)*', $marks, @out);
 }
 
-# Unpacks a row block into arrayrefs (one per row) appended to @$cache. Cells are converted
+# Unpacks a row block into one flat array of values, row after row. Cells are converted
 # column by column (the kinds), then the few cells the marks single out (NULLs, SQLite values
 # typed per cell) are put right -- so a block with some NULLs costs little more than one without.
 sub _unpack_rows {
-    my ($att, $n, $kinds, $cache) = @_;
-    return unless defined $att && length $att && $n;
+    my ($att, $n, $kinds) = @_;
+    return [] unless defined $att && length $att && $n;
     my ($marks, @v) = unpack('w/a* (w/a*)*', $att);
     my (%special, %orig);
     if ($marks ne '') {
@@ -281,16 +281,7 @@ sub _unpack_rows {
         elsif ($k eq 'i' || $k eq 'f') { $x += 0 }
         $v[$p] = $x;
     }
-    if ($n == 1) {
-        push @$cache, map { [$_] } @v;
-    }
-    else {
-        my $last = $n - 1;
-        for (my $x = 0; $x < @v; $x += $n) {
-            push @$cache, [ @v[$x .. $x + $last] ];
-        }
-    }
-    return;
+    return \@v;
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -600,7 +591,7 @@ sub FETCH {
         if ($k eq 'NULLABLE') { return $cols ? [ map { defined $_->{nullable} ? $_->{nullable} : 2 } @$cols ] : undef }
         if ($k eq 'pg_type' || $k eq 'sqlite_type') { return $cols ? [ map { $_->{type_name} } @$cols ] : undef }
         if ($k eq 'Active') { return $i->{Active} ? 1 : '' }
-        if ($k eq 'RowsInCache') { return scalar @{ $i->{_cache} || [] } }
+        if ($k eq 'RowsInCache') { return $i->{_ncols} ? @{ $i->{_vals} } / $i->{_ncols} : 0 }
         if ($k eq 'Database') { return $i->{_dbh} }
         if ($k eq 'ParamValues') {
             my %v;
@@ -835,7 +826,7 @@ sub _gone {
     $i->{Active} = 0;
     for my $k (grep { defined } values %{ $i->{_kids} }) {
         $k->{Active} = 0;
-        $k->{_cache} = [];
+        $k->{_vals} = [];
         $k->{_more} = 0;
         $k->{_closed} = 1;
     }
@@ -1087,7 +1078,7 @@ sub _new {
         NUM_OF_PARAMS => $res->{num_params} || 0,
         _param_names => $res->{param_names},
         _batchable => $res->{batchable},
-        _cache => [], _more => 0, _delivered => 0, _rows => -1, Active => 0,
+        _vals => [], _row => [], _more => 0, _delivered => 0, _rows => -1, Active => 0,
     };
     if (ref $attr eq 'HASH') {
         $si->{$_} = $attr->{$_} for grep { !/\A_/ } keys %$attr;
@@ -1119,15 +1110,13 @@ sub _take_result {
         $si->{_cols} = $res->{columns};
         $si->{_ncols} = $fields;
         $si->{_kinds} = $res->{kinds};
-        my @cache;
-        DBI::_unpack_rows($att, $fields, $res->{kinds}, \@cache) if $res->{block_rows};
-        $si->{_cache} = \@cache;
-        $si->{_delivered} = @cache;
+        $si->{_vals} = $res->{block_rows} ? DBI::_unpack_rows($att, $fields, $res->{kinds}) : [];
+        $si->{_delivered} = @{ $si->{_vals} } / $fields;
         $si->{_more} = $res->{done} ? 0 : 1;
         $si->{Active} = 1;
     }
     else {
-        $si->{_cache} = [];
+        $si->{_vals} = [];
         $si->{_more} = 0;
         $si->{Active} = 0;
     }
@@ -1166,7 +1155,7 @@ sub _execute {
     my $bt = _bind_types($si);
     $p{bind_types} = $bt if $bt;
     my $binds = DBI::_pack_binds(_binds($si, \@args));
-    $si->{_cache} = [];
+    $si->{_vals} = [];
     $si->{_more} = 0;
     $si->{_next_block} = undef;
     $p{block_rows} = _block_rows($si);
@@ -1249,40 +1238,48 @@ sub _refill {
     }
     my $res = $r->{result};
     $si->{_kinds} = $res->{kinds} if defined $res->{kinds};
-    my $before = @{ $si->{_cache} };
-    DBI::_unpack_rows($r->{attachment}, $si->{_ncols}, $si->{_kinds}, $si->{_cache}) if $res->{block_rows};
-    $si->{_delivered} += @{ $si->{_cache} } - $before;
+    if ($res->{block_rows}) {
+        my $v = DBI::_unpack_rows($r->{attachment}, $si->{_ncols}, $si->{_kinds});
+        if (@{ $si->{_vals} }) { push @{ $si->{_vals} }, @$v } else { $si->{_vals} = $v }
+        $si->{_delivered} += @$v / $si->{_ncols};
+    }
     $si->{_more} = 0 if $res->{done};
-    return scalar @{ $si->{_cache} };
+    return scalar @{ $si->{_vals} };
 }
 
 # Next row (a fresh arrayref) or undef at the end / on error (then err is set).
 sub _fetch {
     my ($si) = @_;
-    my $row = shift @{ $si->{_cache} };
-    if (!$row) {
+    my $v = $si->{_vals};
+    if (!@$v) {
         if ($si->{_more} && _refill($si)) {
-            $row = shift @{ $si->{_cache} };
+            $v = $si->{_vals};
         }
         else {
             $si->{Active} = 0;
             return undef;
         }
     }
+    my $row = [ splice(@$v, 0, $si->{_ncols}) ];
     if (my $bound = $si->{_bound}) {
         for my $c (keys %$bound) { ${ $bound->{$c} } = $row->[$c] }
     }
     return $row;
 }
 
+# The hot path: like DBI, one row array reused for every fetch, filled from the prefetched
+# values without building a row of our own.
 sub fetchrow_arrayref {
     my $si = tied %{ $_[0] };
-    my $row = shift @{ $si->{_cache} };
-    if (!$row || $si->{_bound}) {
-        unshift @{ $si->{_cache} }, $row if $row;
-        $row = _fetch($si);
-        return $row ? $row : $si->{_errs}{err} ? DBI::_report($si, 'fetchrow_arrayref', undef) : undef;
+    my $v = $si->{_vals};
+    if (@$v && !$si->{_bound}) {
+        my $row = $si->{_row};
+        @$row = splice(@$v, 0, $si->{_ncols});
+        return $row;
     }
+    my $r = _fetch($si) or return $si->{_errs}{err} ? DBI::_report($si, 'fetchrow_arrayref', undef) : undef;
+    my $row = $si->{_row};
+    @$row = @$r;
     return $row;
 }
 
@@ -1315,12 +1312,15 @@ sub _fetchall {
     my ($sth, $slice, $max) = @_;
     my $si = tied %$sth;
     my @out;
-    return \@out unless $si->{_cols} || @{ $si->{_cache} };
+    return \@out unless $si->{_cols};
     $max = -1 unless defined $max;
     if (!defined $slice && !$si->{_bound} && $max < 0) {
+        my $n = $si->{_ncols};
+        my $last = $n - 1;
         while (1) {
-            push @out, @{ $si->{_cache} };
-            $si->{_cache} = [];
+            my $v = $si->{_vals};
+            for (my $x = 0; $x < @$v; $x += $n) { push @out, [ @$v[$x .. $x + $last] ] }
+            $si->{_vals} = [];
             last unless $si->{_more} && _refill($si);
         }
         $si->{Active} = 0;
@@ -1397,8 +1397,8 @@ sub _finish {
     my ($si) = @_;
     return 1 unless $si->{Active};
     $si->{Active} = 0;
-    $si->{_delivered} -= @{ $si->{_cache} };    # rows() counts what the script fetched
-    $si->{_cache} = [];
+    $si->{_delivered} -= @{ $si->{_vals} } / $si->{_ncols} if $si->{_ncols};    # rows() counts what the script fetched
+    $si->{_vals} = [];
     if ($si->{_more}) {
         $si->{_more} = 0;
         my $r = DBI::_call($si, 'finish', { handle => $si->{_handle} });
@@ -1418,7 +1418,7 @@ sub finish {
 sub rows {
     my $si = tied %{ $_[0] };
     DBI::_flush_all() if %PENDING;
-    return $si->{_delivered} - @{ $si->{_cache} } if $si->{_by_fetch} && $si->{_cols};
+    return $si->{_delivered} - @{ $si->{_vals} } / $si->{_ncols} if $si->{_by_fetch} && $si->{_cols};
     return $si->{_rows};
 }
 
