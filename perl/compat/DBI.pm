@@ -88,6 +88,7 @@ use constant { FIRST_BLOCK => 200, MAX_BLOCK => 8192 };
 use constant { BATCH_SETS => 2000, BATCH_BYTES => 1 << 20 };
 
 our $BRIDGE;        # tests may put a stand-in here
+our $INFLIGHT;      # the read-ahead fetch under way, if any (see _read_ahead)
 my %PENDING;        # connection handle string => its dbh inner hash, while it holds a batch
 my $PIPELINED = 0;  # close_statement calls sent without waiting for their answer
 my %LIVE_DBH;       # inner hashes of connected dbhs (weak), for END
@@ -101,6 +102,49 @@ tie $state,  'DBI::_::ErrVar', 'state';
 
 sub _bridge {
     return $BRIDGE ||= CPANBridge->new;
+}
+
+# Every request leaves through here: an outstanding read-ahead is taken in first, so its answer
+# is not read (and dropped) by the client while it waits for another one.
+sub _bcall {
+    my ($function, $params, $att) = @_;
+    _collect() if $INFLIGHT;
+    return _bridge()->call('database', $function, $params, defined $att ? { attachment => $att } : ());
+}
+
+# Read-ahead: while the script works through one block of rows, the daemon already reads the
+# next (two processes, two cores). CPANBridge has no public call that returns its answer later,
+# so this uses its request/await internals when they are there, and fetches synchronously when
+# they are not (or with CPAN_BRIDGE_DBI_READAHEAD=0).
+my $READAHEAD = !(defined $ENV{CPAN_BRIDGE_DBI_READAHEAD} && $ENV{CPAN_BRIDGE_DBI_READAHEAD} =~ /\A\s*(?:0|no|off|false)\s*\z/i);
+
+sub _read_ahead {
+    my ($si, $params) = @_;
+    return if $INFLIGHT || !$READAHEAD || %PENDING || $PIPELINED;
+    my $b = _bridge();
+    return unless $b->can('_send') && $b->can('_await') && $b->can('_session');
+    my $ok = eval {
+        return 0 if ($b->{mode} || '') eq 'process';
+        my $s = $b->_session;
+        return 0 if $s->{error} || @{ $s->{resend} || [] } || !$s->{conn} || @{ $s->{conn}{pending} || [] };
+        my $entry = { module => 'database', function => 'fetch', sync => 1 };
+        my ($conn) = $b->_send($s, $entry, $params);
+        return 0 unless $conn;
+        $INFLIGHT = { si => $si, s => $s, conn => $conn, entry => $entry, pid => $$ };
+        Scalar::Util::weaken($INFLIGHT->{si});
+        1;
+    };
+    return $ok;
+}
+
+sub _collect {
+    my $f = $INFLIGHT or return;
+    $INFLIGHT = undef;
+    return if $f->{pid} != $$;
+    my $env = eval { _bridge()->_await($f->{s}, $f->{conn}, $f->{entry}) }
+        || { success => 0, code => 'E_LOST', error => 'read-ahead failed: ' . ($@ || 'no answer') };
+    $f->{si}{_ahead} = $env if $f->{si};
+    return;
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -189,17 +233,19 @@ sub _fail {
 sub _call {
     my ($i, $function, $params, $att) = @_;
     _flush_all() if %PENDING;
+    _collect() if $INFLIGHT;
     if ($PIPELINED) {
         $PIPELINED = 0;
         _bridge()->sync;    # answers to close_statement; a statement already gone is no news
     }
     _trace_call($i, $function, $params) if $TRACE_LEVEL;
-    return _bridge()->call('database', $function, $params, defined $att ? { attachment => $att } : ());
+    return _bcall($function, $params, $att);
 }
 
 sub _close_later {
     my ($handle) = @_;
     return if !$BRIDGE || $DBI::ENDED;
+    _collect() if $INFLIGHT;
     $PIPELINED = 1;
     $BRIDGE->call_pipelined('database', 'close_statement', { handle => $handle });
 }
@@ -306,7 +352,7 @@ sub _flush {
         my %p = (handle => $si->{_handle}, count => scalar @sets);
         $p{bind_types} = $b->{types} if $b->{types};
         _trace_call($si, 'execute_batch', \%p) if $TRACE_LEVEL;
-        my $r = _bridge()->call('database', 'execute_batch', \%p, { attachment => join('', @sets) });
+        my $r = _bcall('execute_batch', \%p, join('', @sets));
         if ($r->{success}) {
             my $res = $r->{result};
             $si->{_rows} = ref $res->{rows} eq 'ARRAY' ? $res->{rows}[-1] : $res->{rows};
@@ -397,7 +443,7 @@ sub connect {
         AutoCommit => $attr{AutoCommit} ? 1 : 0,
         _kids => {},
     };
-    my $r = _bridge()->call('database', 'connect', \%p);
+    my $r = _bcall('connect', \%p);
     if (!$r->{success}) {
         _reply_err($di, $r);
         my $u = defined $user ? $user : '';
@@ -435,7 +481,7 @@ sub connect_cached {
 }
 
 sub available_drivers {
-    my $r = _bridge()->call('database', 'drivers', {});
+    my $r = _bcall('drivers', {});
     return $r->{success} ? @{ $r->{result}{drivers} || [] } : ();
 }
 
@@ -444,7 +490,7 @@ sub installed_drivers { return map { $_ => 1 } available_drivers() }
 sub data_sources {
     my ($class, $driver, $attr) = @_;
     $driver = $1 if defined $driver && $driver =~ /\A(?i:dbi):([^:]+)/;
-    my $r = _bridge()->call('database', 'data_sources', { driver => $driver });
+    my $r = _bcall('data_sources', { driver => $driver });
     return $r->{success} ? @{ $r->{result}{sources} || [] } : ();
 }
 
@@ -842,7 +888,7 @@ sub _destroy {
              . DBI::_where() if $i->{Warn} // 1;
     }
     if ($BRIDGE && !$DBI::ENDED) {
-        eval { DBI::_bridge()->call('database', 'disconnect', { handle => $i->{_handle} }) };
+        eval { DBI::_bcall('disconnect', { handle => $i->{_handle} }) };
     }
     _gone($i);
 }
@@ -1155,6 +1201,8 @@ sub _execute {
     my $bt = _bind_types($si);
     $p{bind_types} = $bt if $bt;
     my $binds = DBI::_pack_binds(_binds($si, \@args));
+    DBI::_collect() if $DBI::INFLIGHT;
+    delete $si->{_ahead};
     $si->{_vals} = [];
     $si->{_more} = 0;
     $si->{_next_block} = undef;
@@ -1206,6 +1254,7 @@ sub _queue {
         my $other = delete $PENDING{$key};
         DBI::_flush($other) if $other;
     }
+    DBI::_collect() if $DBI::INFLIGHT;
     if ($PIPELINED) {
         $PIPELINED = 0;
         DBI::_bridge()->sync;
@@ -1229,7 +1278,9 @@ sub _queue {
 sub _refill {
     my ($si) = @_;
     return 0 unless $si->{_more};
-    my $r = DBI::_call($si, 'fetch', { handle => $si->{_handle}, block_rows => _block_rows($si) });
+    DBI::_collect() if $DBI::INFLIGHT && $DBI::INFLIGHT->{si} && $DBI::INFLIGHT->{si} == $si;
+    my $r = delete $si->{_ahead}
+         || DBI::_call($si, 'fetch', { handle => $si->{_handle}, block_rows => _block_rows($si) });
     if (!$r->{success}) {
         $si->{_more} = 0;
         $si->{Active} = 0;
@@ -1244,6 +1295,7 @@ sub _refill {
         $si->{_delivered} += @$v / $si->{_ncols};
     }
     $si->{_more} = 0 if $res->{done};
+    DBI::_read_ahead($si, { handle => $si->{_handle}, block_rows => _block_rows($si) }) if $si->{_more};
     return scalar @{ $si->{_vals} };
 }
 
