@@ -1126,8 +1126,10 @@ sub _new {
         _batchable => $res->{batchable},
         _vals => [], _row => [], _more => 0, _delivered => 0, _rows => -1, Active => 0,
     };
+    # prepare's attributes are driver hints (pg_server_prepare, ora_check_sql ...); DBI does not
+    # make them handle attributes -- prepare($sql, {ChopBlanks => 1}) chops nothing natively.
     if (ref $attr eq 'HASH') {
-        $si->{$_} = $attr->{$_} for grep { !/\A_/ } keys %$attr;
+        $si->{$_} = $attr->{$_} for grep { /\A[a-z]/ } keys %$attr;
     }
     my $sth = DBI::_new_handle('DBI::st', $si);
     $di->{_kids}{$handle} = $si;

@@ -81,7 +81,7 @@ print "selectall Slice {}: ", join(' ; ', map { hrow($_) } @{ $dbh->selectall_ar
 print "selectall Columns: ", join(' ; ', map { row(@$_) } @{ $dbh->selectall_arrayref($sql, { Columns => [2, 1] }) }), "\n";
 print "selectall MaxRows: ", join(' ; ', map { row(@$_) } @{ $dbh->selectall_arrayref($sql, { MaxRows => 2 }) }), "\n";
 print "selectall binds: ", join(' ; ', map { row(@$_) } @{ $dbh->selectall_arrayref('select id from people where age = ? order by id', undef, 31) }), "\n";
-my $h = $dbh->selectall_hashref($sql, 'Name');
+my $h = $dbh->selectall_hashref($sql, $dbh->{Driver}{Name} eq 'Pg' ? 'name' : 'Name');
 print "selectall_hashref: ", join(' ; ', map { "$_ => $h->{$_}{id}" } sort keys %$h), "\n";
 print "selectcol_arrayref: ", row(@{ $dbh->selectcol_arrayref($sql) }), "\n";
 print "selectcol Columns: ", row(@{ $dbh->selectcol_arrayref($sql, { Columns => [1, 2] }) }), "\n";
@@ -93,7 +93,12 @@ print "selectall sth: ", scalar(@{ $dbh->selectall_arrayref($sth) }), "\n";
     local $dbh->{FetchHashKeyName} = 'NAME_lc';
     print "FetchHashKeyName lc: ", hrow($dbh->selectrow_hashref('select * from people where id = 5')), "\n";
 }
-my $cb = $dbh->prepare('select City, Name from people where id = 1', { ChopBlanks => 1 });
+my $ignored = $dbh->prepare('select City from people where id = 1', { ChopBlanks => 1 });
+$ignored->execute;
+print "prepare attr ChopBlanks: [", join('][', $ignored->fetchrow_array), "]\n";
+$ignored->finish;
+$dbh->{ChopBlanks} = 1;
+my $cb = $dbh->prepare('select City, Name from people where id = 1');
 $cb->execute;
 print "ChopBlanks: [", join('][', $cb->fetchrow_array), "]\n";
 $dbh->{ChopBlanks} = 0;
