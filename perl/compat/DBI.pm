@@ -211,6 +211,7 @@ sub _report {
     if (my $he = $i->{HandleError}) {
         my @args = ($msg, $i->{_outer}, $ret);
         return $args[2] if $he->(@args);
+        $msg = $args[0];    # the handler may have rewritten it
     }
     if ($i->{RaiseError}) {
         die $msg . _where();
@@ -451,6 +452,7 @@ sub connect {
         if (my $he = $attr{HandleError}) {
             my @args = ($msg, undef, undef);
             return $args[2] if $he->(@args);
+            $msg = $args[0];
         }
         Carp::croak($msg) if $attr{RaiseError};
         Carp::carp($msg) if $attr{PrintError};
@@ -793,6 +795,12 @@ sub _prepare {
     my ($dbh, $sql, $attr) = @_;
     my $i = tied %$dbh;
     DBI::_clear_err($i);
+    if (!$i->{Active} && $i->{_driver} eq 'Pg') {
+        # DBD::Pg prepares lazily: prepare on a disconnected handle succeeds, execute fails.
+        my $sth = DBI::st::_new($i, undef, $sql, { num_params => 0 }, $attr);
+        tied(%$sth)->{_closed} = 1;
+        return $sth;
+    }
     return undef unless _live($i, 'prepare');
     $i->{Statement} = $sql;
     my $r = DBI::_call($i, 'prepare', { handle => $i->{_handle}, sql => "$sql" });
@@ -1132,8 +1140,10 @@ sub _new {
         $si->{$_} = $attr->{$_} for grep { /\A[a-z]/ } keys %$attr;
     }
     my $sth = DBI::_new_handle('DBI::st', $si);
-    $di->{_kids}{$handle} = $si;
-    Scalar::Util::weaken($di->{_kids}{$handle});
+    if (defined $handle) {
+        $di->{_kids}{$handle} = $si;
+        Scalar::Util::weaken($di->{_kids}{$handle});
+    }
     return $sth;
 }
 
