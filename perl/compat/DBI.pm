@@ -1015,6 +1015,10 @@ sub tables {
     my ($dbh, @args) = @_;
     my $sth = $dbh->table_info(@args) or return;
     my $rows = $sth->fetchall_arrayref or return;
+    if (tied(%$dbh)->{_driver} eq 'Pg') {
+        # DBD::Pg's table_info carries names ready for SQL: quoted only when they need it.
+        return map { join('.', map { /\A[a-z_][a-z0-9_]*\z/ ? $_ : $dbh->quote_identifier($_) } grep { defined } @$_[1, 2]) } @$rows;
+    }
     return map { $dbh->quote_identifier(@$_[0 .. 2]) } @$rows;
 }
 
