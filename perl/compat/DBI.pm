@@ -240,7 +240,18 @@ sub _call {
         _bridge()->sync;    # answers to close_statement; a statement already gone is no news
     }
     _trace_call($i, $function, $params) if $TRACE_LEVEL;
-    return _bcall($function, $params, $att);
+    my $r = _bcall($function, $params, $att);
+    # The daemon says where the connection's transaction state stands after statements like
+    # BEGIN/COMMIT sent as SQL (DBD::SQLite follows them too).
+    if ($r->{success} && ref $r->{result} eq 'HASH' && defined $r->{result}{auto_commit}) {
+        my $di = $i->{_type} eq 'db' ? $i : $i->{_dbi};
+        if ($di) {
+            my $on = $r->{result}{auto_commit} ? 1 : 0;
+            $di->{AutoCommit} = $on;
+            $di->{BegunWork} = 0 if $on;
+        }
+    }
+    return $r;
 }
 
 sub _close_later {
