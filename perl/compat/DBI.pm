@@ -342,6 +342,17 @@ sub _unpack_rows {
     return \@v;
 }
 
+# SQL text for prepare/do. A byte string with high bytes (a script without `use utf8`, a Latin-1
+# source) travels as one character per byte with sql_bytes set: DBD::SQLite hands those bytes to
+# SQLite as they are, DBD::Pg reads them as Latin-1 -- the daemon does the same per driver.
+sub _sql_params {
+    my ($p, $sql) = @_;
+    $sql = "$sql";
+    $p->{sql} = $sql;
+    $p->{sql_bytes} = JSON::PP::true() if !utf8::is_utf8($sql) && $sql =~ /[\x80-\xff]/;
+    return $p;
+}
+
 # ---------------------------------------------------------------------------------------------
 # Batches of void-context executes
 
@@ -814,7 +825,7 @@ sub _prepare {
     }
     return undef unless _live($i, 'prepare');
     $i->{Statement} = $sql;
-    my $r = DBI::_call($i, 'prepare', { handle => $i->{_handle}, sql => "$sql" });
+    my $r = DBI::_call($i, 'prepare', DBI::_sql_params({ handle => $i->{_handle} }, $sql));
     if (!$r->{success}) {
         DBI::_reply_err($i, $r);
         return undef;
@@ -856,7 +867,7 @@ sub do {
     DBI::_clear_err($i);
     return DBI::_report($i, 'do', undef) unless _live($i, 'do');
     $i->{Statement} = $sql;
-    my $r = DBI::_call($i, 'do', { handle => $i->{_handle}, sql => "$sql" }, DBI::_pack_binds(\@binds));
+    my $r = DBI::_call($i, 'do', DBI::_sql_params({ handle => $i->{_handle} }, $sql), DBI::_pack_binds(\@binds));
     if (!$r->{success}) {
         DBI::_reply_err($i, $r);
         return DBI::_report($i, 'do', undef);
