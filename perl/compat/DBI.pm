@@ -345,12 +345,26 @@ sub _unpack_rows {
 # SQL text for prepare/do. A byte string with high bytes (a script without `use utf8`, a Latin-1
 # source) travels as one character per byte with sql_bytes set: DBD::SQLite hands those bytes to
 # SQLite as they are, DBD::Pg reads them as Latin-1 -- the daemon does the same per driver.
+our $NO_SQL_BYTES;
 sub _sql_params {
     my ($p, $sql) = @_;
     $sql = "$sql";
     $p->{sql} = $sql;
-    $p->{sql_bytes} = JSON::PP::true() if !utf8::is_utf8($sql) && $sql =~ /[\x80-\xff]/;
+    $p->{sql_bytes} = JSON::PP::true() if !$NO_SQL_BYTES && !utf8::is_utf8($sql) && $sql =~ /[\x80-\xff]/;
     return $p;
+}
+
+# A daemon older than sql_bytes refuses the parameter (E_USAGE naming it): say it once, in
+# the trace, and go on without it.
+sub _sql_call {
+    my ($i, $function, $p, $att) = @_;
+    my $r = _call($i, $function, $p, $att);
+    if (!$r->{success} && $p->{sql_bytes} && ($r->{code} || '') eq 'E_USAGE' && $r->{error} =~ /sql_bytes/) {
+        $NO_SQL_BYTES = 1;
+        delete $p->{sql_bytes};
+        $r = _call($i, $function, $p, $att);
+    }
+    return $r;
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -825,7 +839,7 @@ sub _prepare {
     }
     return undef unless _live($i, 'prepare');
     $i->{Statement} = $sql;
-    my $r = DBI::_call($i, 'prepare', DBI::_sql_params({ handle => $i->{_handle} }, $sql));
+    my $r = DBI::_sql_call($i, 'prepare', DBI::_sql_params({ handle => $i->{_handle} }, $sql));
     if (!$r->{success}) {
         DBI::_reply_err($i, $r);
         return undef;
@@ -867,7 +881,7 @@ sub do {
     DBI::_clear_err($i);
     return DBI::_report($i, 'do', undef) unless _live($i, 'do');
     $i->{Statement} = $sql;
-    my $r = DBI::_call($i, 'do', DBI::_sql_params({ handle => $i->{_handle} }, $sql), DBI::_pack_binds(\@binds));
+    my $r = DBI::_sql_call($i, 'do', DBI::_sql_params({ handle => $i->{_handle} }, $sql), DBI::_pack_binds(\@binds));
     if (!$r->{success}) {
         DBI::_reply_err($i, $r);
         return DBI::_report($i, 'do', undef);
