@@ -1,0 +1,182 @@
+using System.Buffers;
+using System.Text;
+
+namespace CpanBridge.Modules.Database;
+
+/// <summary>
+/// Perl's BER compressed integer (pack 'w'): base 128, most significant group first, the high
+/// bit set on every byte but the last.
+/// </summary>
+internal static class Ber
+{
+    public static void Write(IBufferWriter<byte> output, ulong value)
+    {
+        Span<byte> scratch = stackalloc byte[10];
+        var i = scratch.Length;
+        scratch[--i] = (byte)(value & 0x7F);
+        while ((value >>= 7) != 0) scratch[--i] = (byte)(0x80 | (value & 0x7F));
+        output.Write(scratch[i..]);
+    }
+
+    public static ulong Read(ReadOnlySpan<byte> input, ref int position)
+    {
+        ulong value = 0;
+        for (var count = 0; ; count++)
+        {
+            if (position >= input.Length) throw new FormatException("truncated BER integer");
+            if (count == 10) throw new FormatException("BER integer too long");
+            var b = input[position++];
+            value = (value << 7) | (uint)(b & 0x7F);
+            if ((b & 0x80) == 0) return value;
+        }
+    }
+}
+
+/// <summary>
+/// Builds one row block: pack('w/a* (w/a*)*', $marks, @cells) with per-column kinds
+/// (docs/protocol.md, "Attachment layouts"). Cells are appended row after row; the marks string
+/// is only sent when some cell is NULL or differs from its column's kind.
+/// </summary>
+internal sealed class RowBlockWriter
+{
+    private readonly ArrayBufferWriter<byte> _cells = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _marks = new(1024);
+    private char[] _kinds = [];
+    private bool _anyMark;
+    private int _cellsInBlock;
+    private int _column;
+
+    public int Rows { get; private set; }
+    public int Columns => _kinds.Length;
+    public int Bytes => _cells.WrittenCount;
+    /// <summary>The kind letter per column (b u i f) for this block.</summary>
+    public string Kinds => new(_kinds);
+
+    public void Reset(IReadOnlyList<DbColumn> columns)
+    {
+        _cells.ResetWrittenCount();
+        _marks.ResetWrittenCount();
+        if (_kinds.Length != columns.Count) _kinds = new char[columns.Count];
+        for (var i = 0; i < columns.Count; i++) _kinds[i] = columns[i].Kind;
+        _anyMark = false;
+        _cellsInBlock = 0;
+        _column = 0;
+        Rows = 0;
+    }
+
+    /// <summary>Demotes column <paramref name="column"/> of this block to another kind (e.g. 'u' to 'b' when all its text is ASCII). Only before the first row.</summary>
+    public void SetKind(int column, char kind)
+    {
+        if (Rows != 0 || _column != 0) throw new InvalidOperationException("kinds are fixed once a row is written");
+        _kinds[column] = kind;
+    }
+
+    public void AddNull()
+    {
+        Mark('N');
+        Ber.Write(_cells, 0);
+        Next();
+    }
+
+    /// <summary>Adds a cell whose bytes follow its column's kind.</summary>
+    public void Add(ReadOnlySpan<byte> value) => Add(value, _kinds[_column]);
+
+    /// <summary>Adds a cell of kind <paramref name="kind"/>; a kind other than the column's is marked for this cell.</summary>
+    public void Add(ReadOnlySpan<byte> value, char kind)
+    {
+        Mark(kind == _kinds[_column] ? '.' : kind);
+        Ber.Write(_cells, (ulong)value.Length);
+        _cells.Write(value);
+        Next();
+    }
+
+    public void Add(string value, char kind)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (max <= 512)
+        {
+            Span<byte> buffer = stackalloc byte[max];
+            Add(buffer[..Encoding.UTF8.GetBytes(value, buffer)], kind);
+        }
+        else Add(Encoding.UTF8.GetBytes(value), kind);
+    }
+
+    public void Add(string value) => Add(value, _kinds[_column]);
+
+    private void Mark(char mark)
+    {
+        if (mark != '.' && !_anyMark)
+        {
+            // First exception in this block: every earlier cell followed its column's kind.
+            _anyMark = true;
+            var earlier = _marks.GetSpan(_cellsInBlock);
+            earlier[.._cellsInBlock].Fill((byte)'.');
+            _marks.Advance(_cellsInBlock);
+        }
+        if (_anyMark) _marks.Write([(byte)mark]);
+        _cellsInBlock++;
+    }
+
+    private void Next()
+    {
+        if (++_column == _kinds.Length)
+        {
+            _column = 0;
+            Rows++;
+        }
+    }
+
+    /// <summary>The packed block, or null when it holds no cell (zero items means no attachment).</summary>
+    public byte[]? ToAttachment()
+    {
+        if (_cellsInBlock == 0) return null;
+        if (_column != 0) throw new InvalidOperationException("a row was left incomplete");
+        var output = new ArrayBufferWriter<byte>(_cells.WrittenCount + _marks.WrittenCount + 8);
+        Ber.Write(output, (ulong)_marks.WrittenCount);
+        output.Write(_marks.WrittenSpan);
+        output.Write(_cells.WrittenSpan);
+        return output.WrittenSpan.ToArray();
+    }
+}
+
+/// <summary>Reads bind sets: pack('w/a* (w/a*)*', $marks, @values), one or more concatenated.</summary>
+internal static class BindReader
+{
+    /// <summary>Reads <paramref name="sets"/> bind sets of <paramref name="count"/> values each from <paramref name="attachment"/>.</summary>
+    public static List<BindValue[]> Read(ReadOnlyMemory<byte> attachment, int sets, int count,
+        System.Text.Json.Nodes.JsonArray? types)
+    {
+        var result = new List<BindValue[]>(sets);
+        if (count == 0)
+        {
+            if (attachment.Length != 0) throw new FormatException("binds sent for a statement without placeholders");
+            for (var s = 0; s < sets; s++) result.Add([]);
+            return result;
+        }
+        var span = attachment.Span;
+        var position = 0;
+        for (var s = 0; s < sets; s++)
+        {
+            var marksLength = (int)Ber.Read(span, ref position);
+            if (marksLength != count)
+                throw new FormatException($"bind set {s + 1} has {marksLength} values, the statement has {count} placeholders");
+            var marksStart = position;
+            position += marksLength;
+            var set = new BindValue[count];
+            for (var i = 0; i < count; i++)
+            {
+                var mark = (char)span[marksStart + i];
+                if (mark is not ('N' or 'u' or 'b' or 'i' or 'f'))
+                    throw new FormatException($"bind {i + 1}: unknown mark '{mark}'");
+                var length = (int)Ber.Read(span, ref position);
+                if (position + length > span.Length) throw new FormatException("bind value runs past the attachment");
+                set[i] = new BindValue(mark, attachment.Slice(position, length),
+                    types is not null && i < types.Count ? types[i] as System.Text.Json.Nodes.JsonObject : null);
+                position += length;
+            }
+            result.Add(set);
+        }
+        if (position != span.Length) throw new FormatException("bytes left over after the last bind set");
+        return result;
+    }
+}
