@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using CpanBridge.Core;
 
 namespace CpanBridge.Modules.Database;
@@ -54,7 +55,7 @@ internal sealed record Dsn(string Driver, IReadOnlyList<KeyValuePair<string, str
     /// <summary>The DSN as it may be shown: any password=... in the body is hidden.</summary>
     public override string ToString()
     {
-        var shown = System.Text.RegularExpressions.Regex.Replace(Body, @"(?i)(password|pwd)\s*=\s*[^;]*", "$1=***");
+        var shown = Regex.Replace(Body, @"(?i)(password|pwd)\s*=\s*[^;]*", "$1=***");
         return $"dbi:{Driver}:{shown}";
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace CpanBridge.Modules.Database;
 
@@ -144,7 +145,7 @@ internal static class BindReader
 {
     /// <summary>Reads <paramref name="sets"/> bind sets of <paramref name="count"/> values each from <paramref name="attachment"/>.</summary>
     public static List<BindValue[]> Read(ReadOnlyMemory<byte> attachment, int sets, int count,
-        System.Text.Json.Nodes.JsonArray? types)
+        JsonArray? types)
     {
         var result = new List<BindValue[]>(sets);
         if (count == 0)
@@ -171,7 +172,7 @@ internal static class BindReader
                 var length = (int)Ber.Read(span, ref position);
                 if (position + length > span.Length) throw new FormatException("bind value runs past the attachment");
                 set[i] = new BindValue(mark, attachment.Slice(position, length),
-                    types is not null && i < types.Count ? types[i] as System.Text.Json.Nodes.JsonObject : null);
+                    types is not null && i < types.Count ? types[i] as JsonObject : null);
                 position += length;
             }
             result.Add(set);
