@@ -50,6 +50,10 @@ internal sealed class RowBlockWriter
     public int Rows { get; private set; }
     public int Columns => _kinds.Length;
     public int Bytes => _cells.WrittenCount;
+    /// <summary>Cell bytes after which a provider should end the block even below the row count asked for.</summary>
+    public int ByteBudget { get; set; } = 1 << 20;
+    /// <summary>True once the block holds <see cref="ByteBudget"/> bytes of cells; providers stop adding rows then.</summary>
+    public bool Full => _cells.WrittenCount >= ByteBudget;
     /// <summary>The kind letter per column (b u i f) for this block.</summary>
     public string Kinds => new(_kinds);
 
@@ -178,6 +182,72 @@ internal static class BindReader
             result.Add(set);
         }
         if (position != span.Length) throw new FormatException("bytes left over after the last bind set");
+        return result;
+    }
+}
+
+/// <summary>One cell of a decoded row block: its kind (b u i f, or N for NULL) and bytes.</summary>
+internal readonly record struct RowCell(char Kind, ReadOnlyMemory<byte> Bytes)
+{
+    public bool IsNull => Kind == 'N';
+
+    /// <summary>The cell as the raw API's JSON shows it: numbers for i/f, strings for text (bytes that are not UTF-8 read as Latin-1).</summary>
+    public JsonNode? ToJson()
+    {
+        var span = Bytes.Span;
+        switch (Kind)
+        {
+            case 'N':
+                return null;
+            case 'i' when long.TryParse(span, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var l):
+                return JsonValue.Create(l);
+            case 'f' when double.TryParse(span, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && double.IsFinite(d):
+                return JsonValue.Create(d);
+        }
+        try
+        {
+            return JsonValue.Create(StrictUtf8.GetString(span));
+        }
+        catch (DecoderFallbackException)
+        {
+            return JsonValue.Create(Encoding.Latin1.GetString(span));
+        }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+}
+
+/// <summary>Reads a row block back (the raw API and tests): the inverse of <see cref="RowBlockWriter"/>.</summary>
+internal static class RowBlockReader
+{
+    public static List<RowCell[]> Read(ReadOnlyMemory<byte>? attachment, string kinds, int rows)
+    {
+        var result = new List<RowCell[]>(rows);
+        if (rows == 0 || kinds.Length == 0) return result;
+        if (attachment is not { } block) throw new FormatException($"a block of {rows} rows has no attachment");
+        var span = block.Span;
+        var position = 0;
+        var marksLength = (int)Ber.Read(span, ref position);
+        var cells = rows * kinds.Length;
+        if (marksLength != 0 && marksLength != cells)
+            throw new FormatException($"row block marks: {marksLength} for {cells} cells");
+        var marks = block.Slice(position, marksLength);
+        position += marksLength;
+        var cell = 0;
+        for (var r = 0; r < rows; r++)
+        {
+            var row = new RowCell[kinds.Length];
+            for (var c = 0; c < kinds.Length; c++, cell++)
+            {
+                var mark = marksLength == 0 ? '.' : (char)marks.Span[cell];
+                var length = (int)Ber.Read(span, ref position);
+                if (position + length > span.Length) throw new FormatException("row block value runs past the attachment");
+                row[c] = new RowCell(mark == '.' ? kinds[c] : mark, block.Slice(position, length));
+                position += length;
+            }
+            result.Add(row);
+        }
+        if (position != span.Length) throw new FormatException("bytes left over after the last row");
         return result;
     }
 }
