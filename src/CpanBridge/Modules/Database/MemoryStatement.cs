@@ -19,7 +19,7 @@ internal sealed class MemoryStatement(IReadOnlyList<DbColumn> columns, IReadOnly
         value is null ? new RowCell('N', default) : new RowCell(kind, Encoding.UTF8.GetBytes(value));
 
     public static RowCell Integer(long? value) =>
-        value is null ? new RowCell('N', default) : new RowCell('i', Encoding.ASCII.GetBytes(value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        value is null ? new RowCell('N', default) : new RowCell('i', Encoding.ASCII.GetBytes(value.Value.ToString(global::System.Globalization.CultureInfo.InvariantCulture)));
 
     public static RowCell Null => new('N', default);
 

@@ -37,6 +37,15 @@ internal interface IDbSession : IAsyncDisposable
         CancellationToken cancellation);
 }
 
+/// <summary>
+/// Optional for a provider whose native driver runs <c>do</c> without binds by another path than
+/// prepare + execute (DBD::SQLite returns sqlite3_changes() there even for a query).
+/// </summary>
+internal interface IDbDirectDo
+{
+    ValueTask<long> DoAsync(string sql, CancellationToken cancellation);
+}
+
 /// <summary>A prepared statement and, after execute, its open result.</summary>
 internal interface IDbStatement : IAsyncDisposable
 {

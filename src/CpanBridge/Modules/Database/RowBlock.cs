@@ -199,9 +199,9 @@ internal readonly record struct RowCell(char Kind, ReadOnlyMemory<byte> Bytes)
         {
             case 'N':
                 return null;
-            case 'i' when long.TryParse(span, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var l):
+            case 'i' when long.TryParse(span, global::System.Globalization.NumberStyles.AllowLeadingSign, global::System.Globalization.CultureInfo.InvariantCulture, out var l):
                 return JsonValue.Create(l);
-            case 'f' when double.TryParse(span, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && double.IsFinite(d):
+            case 'f' when double.TryParse(span, global::System.Globalization.NumberStyles.Float, global::System.Globalization.CultureInfo.InvariantCulture, out var d) && double.IsFinite(d):
                 return JsonValue.Create(d);
         }
         try

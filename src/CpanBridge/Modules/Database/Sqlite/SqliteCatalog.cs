@@ -52,8 +52,13 @@ internal static partial class SqliteCatalog
     private static MemoryStatement Listing(char text, List<RowCell[]> rows) =>
         new([.. TableInfoNames.Take(5).Select(n => new DbColumn(n, JsonValue.Create("VARCHAR"), "VARCHAR", null, null, 1, text))], rows);
 
-    private static List<string> Databases(SqliteSession session) =>
-        [.. session.Query("PRAGMA database_list").Select(r => (string)r[1]!)];
+    /// <summary>main, temp (listed by SQLite only once used, by DBD::SQLite always), then attached databases.</summary>
+    private static List<string> Databases(SqliteSession session)
+    {
+        var names = session.Query("PRAGMA database_list").Select(r => (string)r[1]!).ToList();
+        if (!names.Contains("temp")) names.Insert(Math.Min(1, names.Count), "temp");
+        return names;
+    }
 
     private sealed record TableRow(string Schema, string Name, string Type, string? Sql);
 

@@ -92,9 +92,9 @@ internal static class SqliteProvider
         attributes is not null && attributes.TryGetPropertyValue(name, out var value) && value is not null
             ? value.GetValueKind() switch
             {
-                System.Text.Json.JsonValueKind.True => "1",
-                System.Text.Json.JsonValueKind.False => "",
-                System.Text.Json.JsonValueKind.String => value.GetValue<string>(),
+                global::System.Text.Json.JsonValueKind.True => "1",
+                global::System.Text.Json.JsonValueKind.False => "",
+                global::System.Text.Json.JsonValueKind.String => value.GetValue<string>(),
                 _ => value.ToJsonString(),
             }
             : null;
