@@ -13,6 +13,8 @@ public static class ErrorCodes
     public const string Limit = "E_LIMIT";
     public const string NotSupported = "E_NOT_SUPPORTED";
     public const string Native = "E_NATIVE";
+    /// <summary>A read past the end of the data (a raw-API fetch with no row left); not a failure of the work.</summary>
+    public const string NoData = "E_NO_DATA";
     public const string Stateful = "E_STATEFUL";
     public const string ShuttingDown = "E_SHUTTING_DOWN";
     public const string Refused = "E_REFUSED";

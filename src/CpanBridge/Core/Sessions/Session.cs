@@ -24,6 +24,7 @@ public sealed class Session
     private long _requests;
     private int _audited;
     private volatile string? _current;
+    private readonly Dictionary<object, object> _state = [];
 
     internal Session(BridgeRuntime runtime, long id, PeerCredentials? peer, HandleTable handles)
     {
@@ -42,6 +43,26 @@ public sealed class Session
     /// <summary>The function running right now, if any.</summary>
     public string? CurrentFunction => _current;
     public bool IsBusy => _current is not null;
+
+    /// <summary>
+    /// A value a module keeps for this connection between calls (the "current" object of an API
+    /// that names none), under a key object private to that module. Lives as long as the
+    /// connection; values that own resources belong in handles, not here.
+    /// </summary>
+    public T? GetState<T>(object key) where T : class
+    {
+        lock (_state) return _state.TryGetValue(key, out var value) ? (T)value : null;
+    }
+
+    /// <summary>Sets (or, with null, forgets) this connection's value under <paramref name="key"/>.</summary>
+    public void SetState(object key, object? value)
+    {
+        lock (_state)
+        {
+            if (value is null) _state.Remove(key);
+            else _state[key] = value;
+        }
+    }
 
     /// <summary>Ends the session now: a pending read is cancelled and functions see cancellation.</summary>
     public void Abort() => _abort.Cancel();
