@@ -1,77 +1,168 @@
 #!/usr/bin/perl
-# A legacy-style nightly batch job, run through CPAN Bridge exactly as such scripts run:
-# plain `use CPANBridge` (the raw call_python API of the earlier generation), no CPAN module.
+# A legacy-style nightly batch job: load the day's order feed into a SQLite work database, then
+# report on it. Plain DBI, nothing else: it runs the same with the real DBI + DBD::SQLite and,
+# unchanged, through CPAN Bridge on a host where those cannot be installed.
 #
-#   scripts/demo                      # from a checkout: PERL5LIB=perl/compat:perl/lib, daemon auto-started
-#   perl examples/demo_job.pl [INPUT.csv] [OUTPUT_DIR]
+#   perl examples/demo_job.pl [DATA_DIR] [OUTPUT_DIR]    # native DBI
+#   scripts/demo [DATA_DIR] [OUTPUT_DIR]                 # the same job through the bridge
 #
-# What it does, like the jobs it stands for: checks the bridge is healthy, numbers the day's
-# batch with a counter that lives in the daemon (state kept across calls), sends one audit
-# record per order without waiting for each answer (pipelined), writes a per-region summary
-# report (to a temp name, then renamed, so a half-written report is never picked up), and ends
-# with the daemon's own figures. Drop-in modules (DBI on SQLite, Excel::Writer::XLSX, ...)
-# extend this job as they land.
+# DATA_DIR holds orders.csv and regions.csv (default: examples/data). The report goes to stdout,
+# the region summary to OUTPUT_DIR/orders_report_<business date>.csv (default: the temp dir).
+# Log lines go to stderr. The work database is created fresh in a temp dir and removed at exit.
 use strict;
 use warnings;
-use CPANBridge;
+use DBI;
 use File::Basename qw(dirname);
 use File::Spec;
-use POSIX qw(strftime);
+use File::Temp qw(tempdir);
 
-my $input  = shift // File::Spec->catfile(dirname(__FILE__), 'data', 'orders.csv');
-my $outdir = shift // File::Spec->tmpdir;
+my $data_dir = shift // File::Spec->catdir(dirname(__FILE__), 'data');
+my $out_dir  = shift // File::Spec->tmpdir;
 
-$CPANBridge::DAEMON_MODE = 1;
-my $bridge = CPANBridge->new();
+my $work = tempdir('demo_job-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+my $db   = File::Spec->catfile($work, 'orders.db');
 
-# 1. Is the bridge fit to run a job? (user guide: system.health)
-my $health = $bridge->call_python('system', 'health', {});
-die "demo: bridge unavailable: $health->{error}\n" unless $health->{success};
-printf "bridge: %s (%s mode, %s)\n", uc $health->{result}{overall_status}, $bridge->mode,
-    $CPANBridge::JSON_BACKEND;
-die "demo: bridge is unhealthy: @{ $health->{result}{errors} }\n"
-    if $health->{result}{overall_status} eq 'unhealthy';
+my $dbh = DBI->connect("dbi:SQLite:dbname=$db", '', '',
+                       { RaiseError => 1, PrintError => 0, AutoCommit => 0 });
+logline("work database $db");
 
-# 2. A batch sequence kept in the daemon for the life of this script.
-my $seq = $bridge->call('test', 'counter_open', { start => 20261100 });
-die "demo: cannot open batch sequence: $seq->{error}\n" unless $seq->{success};
-my $batch = $bridge->call('test', 'counter_next', { handle => $seq->{result}{handle} });
-die "demo: $batch->{error}\n" unless $batch->{success};
-my $batch_id = $batch->{result}{value};
+# --- load ------------------------------------------------------------------------------------
+$dbh->do(<<'SQL');
+CREATE TABLE regions (
+    region  VARCHAR(8)  PRIMARY KEY,
+    name    VARCHAR(40) NOT NULL,
+    manager VARCHAR(40)
+)
+SQL
+$dbh->do(<<'SQL');
+CREATE TABLE orders (
+    order_id   INTEGER       PRIMARY KEY,
+    order_date DATE          NOT NULL,
+    customer   VARCHAR(60)   NOT NULL,
+    region     VARCHAR(8)    NOT NULL REFERENCES regions (region),
+    amount     NUMERIC(12,2)            -- NULL: not priced yet
+)
+SQL
 
-# 3. Read the feed; audit each order without waiting on the answer.
-open my $in, '<', $input or die "demo: cannot read $input: $!\n";
-my $header = <$in>;
-my (%total, %count, $orders);
-while (my $line = <$in>) {
-    chomp $line;
-    next unless length $line;
-    my ($id, $customer, $region, $amount) = split /,/, $line;
-    $total{$region} += $amount;
-    $count{$region}++;
-    $orders++;
-    $bridge->call_pipelined('test', 'echo', { batch => $batch_id, order => $id, customer => $customer });
+my $ins_region = $dbh->prepare('INSERT INTO regions (region, name, manager) VALUES (?, ?, ?)');
+for_each_line("$data_dir/regions.csv", sub {
+    my ($lineno, @f) = @_;
+    $ins_region->execute(map { length $_ ? $_ : undef } @f[0 .. 2]);
+});
+
+# A re-sent order (same id) is rejected and reported; the rest of the feed still loads.
+my $ins_order = $dbh->prepare(
+    'INSERT INTO orders (order_id, order_date, customer, region, amount) VALUES (?, ?, ?, ?, ?)');
+my ($lines, $loaded, @rejected) = (0, 0);
+for_each_line("$data_dir/orders.csv", sub {
+    my ($lineno, $id, $date, $customer, $region, $amount) = @_;
+    $lines++;
+    $amount = undef if defined $amount && $amount eq '';
+    if (eval { $ins_order->execute($id, $date, $customer, $region, $amount) }) {
+        $loaded++;
+    } else {
+        push @rejected, sprintf 'line %d (order %s): %s', $lineno, $id, $DBI::errstr;
+    }
+});
+$dbh->commit;
+$dbh->{AutoCommit} = 1;    # the rest only reads
+
+# --- report ----------------------------------------------------------------------------------
+my ($business_date, $first_date) = $dbh->selectrow_array('SELECT max(order_date), min(order_date) FROM orders');
+printf "ORDER REPORT for %s (orders since %s)\n", $business_date, $first_date;
+printf "feed: %d lines, %d loaded, %d rejected\n", $lines, $loaded, scalar @rejected;
+print "  rejected $_\n" for @rejected;
+
+# Regions with their totals; a region without orders still shows (LEFT JOIN), with no amount.
+my $by_region = $dbh->prepare(<<'SQL');
+SELECT r.region, r.name, r.manager,
+       count(o.order_id) AS orders,
+       count(o.amount)   AS priced,
+       sum(o.amount)     AS total,
+       avg(o.amount)     AS average
+  FROM regions r
+  LEFT JOIN orders o ON o.region = r.region
+ GROUP BY r.region, r.name, r.manager
+ ORDER BY total DESC, r.region
+SQL
+$by_region->execute;
+print "\n";
+printf "%-6s %-26s %-15s %6s %6s %11s %10s\n", qw(REGION NAME MANAGER ORDERS PRICED AMOUNT AVERAGE);
+my (@summary, %grand);
+while (my $row = $by_region->fetchrow_hashref) {
+    printf "%-6s %-26s %-15s %6d %6d %11s %10s\n",
+        $row->{region}, $row->{name}, $row->{manager} // '(vacant)',
+        $row->{orders}, $row->{priced}, money($row->{total}), money($row->{average});
+    push @summary, { %$row };
+    $grand{$_} += $row->{$_} // 0 for qw(orders priced total);
 }
-close $in;
-if (my $err = $bridge->sync) {
-    die "demo: audit of an order failed: $err->{error}\n";
+printf "%-6s %-26s %-15s %6d %6d %11s\n", 'TOTAL', '', '', @grand{qw(orders priced)}, money($grand{total});
+
+my $top_n = 5;
+my $top = $dbh->selectall_arrayref(<<'SQL', { Slice => {} }, $top_n);
+SELECT o.order_id, o.order_date, o.region, o.amount, o.customer
+  FROM orders o
+ WHERE o.amount IS NOT NULL
+ ORDER BY o.amount DESC, o.order_id
+ LIMIT ?
+SQL
+print "\nTOP $top_n ORDERS\n";
+printf "  %-6s %-10s %-6s %10s  %s\n", qw(ORDER DATE REGION AMOUNT CUSTOMER);
+printf "  %-6s %-10s %-6s %10s  %s\n", @{$_}{qw(order_id order_date region)}, money($_->{amount}), $_->{customer}
+    for @$top;
+
+my $unpriced = $dbh->selectall_arrayref(
+    'SELECT order_id, order_date, region, customer FROM orders WHERE amount IS NULL ORDER BY order_id');
+printf "\nAWAITING A PRICE: %d\n", scalar @$unpriced;
+printf "  %-6s %-10s %-6s %s\n", @$_ for @$unpriced;
+
+# Daily totals of the last week of the feed: one prepared query, the start date bound.
+my $daily = $dbh->prepare(<<'SQL');
+SELECT order_date, count(*), sum(amount)
+  FROM orders
+ WHERE order_date >= ?
+ GROUP BY order_date
+ ORDER BY order_date
+SQL
+my $since = $dbh->selectrow_array(q{SELECT date(?, '-6 days')}, undef, $business_date);
+$daily->execute($since);
+print "\nDAILY since $since\n";
+while (my ($date, $count, $sum) = $daily->fetchrow_array) {
+    printf "  %-10s %3d %11s\n", $date, $count, money($sum);
 }
 
-# 4. The report: written whole or not at all.
-my $report = File::Spec->catfile($outdir, "region_summary_$batch_id.txt");
+# --- region summary file: written whole under a temp name, then renamed --------------------
+(my $stamp = $business_date) =~ tr/-//d;
+my $report = File::Spec->catfile($out_dir, "orders_report_$stamp.csv");
 my $tmp = "$report.tmp$$";
-open my $out, '>', $tmp or die "demo: cannot write $tmp: $!\n";
-printf {$out} "Region summary, batch %s, %s\n", $batch_id, strftime('%Y-%m-%d', localtime);
-printf {$out} "%-6s %6s %12s\n", 'REGION', 'ORDERS', 'AMOUNT';
-printf {$out} "%-6s %6d %12.2f\n", $_, $count{$_}, $total{$_} for sort keys %total;
-close $out or die "demo: cannot write $tmp: $!\n";
-rename $tmp, $report or die "demo: cannot rename $tmp to $report: $!\n";
+open my $out, '>', $tmp or die "demo_job: cannot write $tmp: $!\n";
+print {$out} "region,name,manager,orders,priced,amount\n";
+for my $r (@summary) {
+    print {$out} join(',', $r->{region}, $r->{name}, $r->{manager} // '', $r->{orders}, $r->{priced},
+                      defined $r->{total} ? sprintf('%.2f', $r->{total}) : ''), "\n";
+}
+close $out or die "demo_job: cannot write $tmp: $!\n";
+rename $tmp, $report or die "demo_job: cannot rename $tmp to $report: $!\n";
+logline("wrote $report");
 
-$bridge->call('test', 'counter_close', { handle => $seq->{result}{handle} });
+$dbh->disconnect;
+exit 0;
 
-# 5. What the daemon saw (user guide: system.performance).
-my $perf = $bridge->call_python('system', 'performance', {});
-my $m = $perf->{result}{performance_metrics};
-printf "batch %s: %d orders in %d regions -> %s\n", $batch_id, $orders, scalar(keys %total), $report;
-printf "daemon: %d requests so far, avg %.3f ms, p99 %.3f ms, error rate %.1f%%\n",
-    $m->{total_requests}, $m->{avg_response_time} * 1000, $m->{p99_response_time} * 1000, $m->{error_rate} * 100;
+# ---------------------------------------------------------------------------------------------
+sub money { defined $_[0] ? sprintf('%.2f', $_[0]) : '-' }
+
+sub logline { printf STDERR "demo_job: %s\n", $_[0] }
+
+# Calls $code->($line_number, @fields) for each data line of a simple CSV file (no quoting, as
+# the feeds this job reads never quote). The header line is skipped.
+sub for_each_line {
+    my ($file, $code) = @_;
+    open my $in, '<', $file or die "demo_job: cannot read $file: $!\n";
+    <$in>;
+    while (my $line = <$in>) {
+        chomp $line;
+        next unless length $line;
+        $code->($., split /,/, $line, -1);
+    }
+    close $in;
+}

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # PostgreSQL for the tests: a throw-away cluster on 127.0.0.1:55432, trust auth, database
 # bridge_test owned by role bridge_test. Verbs: packages | start DIR | env DIR | stop DIR (see README.md).
+# When 55432 is taken (a developer's cluster, another test run) start takes the next free port up
+# to 55531, unless CPAN_BRIDGE_TEST_PG_PORT asks for one; DIR/port remembers it for env.
 set -euo pipefail
 
 PORT=${CPAN_BRIDGE_TEST_PG_PORT:-55432}
@@ -26,7 +28,10 @@ as_owner() {
   fi
 }
 
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 print_env() {
+  [ -z "${CPAN_BRIDGE_TEST_PG_PORT:-}" ] && [ -f "$dir/port" ] && PORT=$(cat "$dir/port")
   cat <<EOF
 export PGHOST=127.0.0.1
 export PGPORT=$PORT
@@ -60,7 +65,6 @@ case "$verb" in
       cat >>"$dir/data/postgresql.conf" <<EOF
 # cpanbridge test server
 listen_addresses = '127.0.0.1'
-port = $PORT
 unix_socket_directories = '$dir'
 fsync = off
 synchronous_commit = off
@@ -74,10 +78,27 @@ host  all all 127.0.0.1/32 trust
 host  all all ::1/128      trust
 EOF
     fi
-    if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start >/dev/null 2>"$dir/pg_ctl.err"; then
+    # The port is given at start (-p), not in postgresql.conf, so a restart may take another one.
+    # Two runs probing at once may pick the same port: the loser's start fails and it moves on.
+    last=$PORT
+    [ -n "${CPAN_BRIDGE_TEST_PG_PORT:-}" ] || last=$((PORT + 99))
+    started=0
+    for ((p = PORT; p <= last; p++)); do
+      port_busy "$p" && continue
+      if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -o "-p $p" -w -t 30 start >/dev/null 2>"$dir/pg_ctl.err"; then
+        started=1
+        PORT=$p
+        break
+      fi
+      # A failure that is not about the port would fail on every port.
+      grep -qiE 'could not (bind|create listen)|address already in use' "$dir/postgres.log" 2>/dev/null || break
+    done
+    if [ $started = 0 ]; then
+      echo "postgresql.sh: could not start on 127.0.0.1 ports $PORT..$last" >&2
       cat "$dir/pg_ctl.err" "$dir/postgres.log" >&2 2>/dev/null || true
       exit 1
     fi
+    echo "$PORT" >"$dir/port"
     psql() { as_owner "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres "$@"; }
     if [ "$(psql -d postgres -tAc "select 1 from pg_roles where rolname = '$ROLE'")" != 1 ]; then
       psql -d postgres -c "create role $ROLE login createdb"

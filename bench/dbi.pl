@@ -1,0 +1,108 @@
+#!/usr/bin/env perl
+# bench/dbi.pl — the DBI benchmark's worker: one process, one DBI (whichever `use DBI` finds:
+# Debian's, or the drop-in when perl/compat comes first on @INC), one case. bench/run starts it
+# natively and bridged and computes the ratios (bench/run --only=dbi); by hand:
+#
+#   perl bench/dbi.pl setup --dsn=DSN [--user=U] --rows=100000      # tables + the fetch data
+#   perl bench/dbi.pl fetch  --dsn=DSN [--user=U] --rows=100000 --rounds=3
+#   perl bench/dbi.pl insert --dsn=DSN [--user=U] --rows=10000  --rounds=3
+#   PERL5LIB=perl/compat:perl/lib perl bench/dbi.pl fetch ...        # the same through the bridge
+#
+# Prints one line: `dbi_bench key=value ...` with best= (seconds of the best timed round), all=,
+# rows=, digest= (fetch: of every value fetched, so bench/run can tell both DBIs saw the same
+# data), dbi= (the DBI.pm that was loaded), driver= and, bridged, json= (the client's JSON module).
+use strict;
+use warnings;
+use DBI;
+use Digest::MD5 ();
+use Getopt::Long qw(GetOptions);
+use Time::HiRes qw(time);
+
+my $verb = shift // '';
+my %opt = (user => '', password => '', rows => 0, rounds => 3);
+GetOptions(\%opt, 'dsn=s', 'user=s', 'password=s', 'rows=i', 'rounds=i') && $opt{dsn} && $opt{rows}
+    or die "usage: bench/dbi.pl setup|fetch|insert --dsn=DSN [--user=U] --rows=N [--rounds=N]\n";
+
+my $dbh = DBI->connect($opt{dsn}, $opt{user}, $opt{password}, { RaiseError => 1, PrintError => 0, AutoCommit => 1 });
+my $driver = $dbh->{Driver}{Name};
+my $pg = $driver eq 'Pg';
+
+# 5 columns of the usual kinds: integer, text, exact numeric, timestamp, and text that is NULL in
+# one row of three.
+# Both databases take the same DDL.
+my $ddl = '(id integer primary key, name varchar(40) not null, amount numeric(12,2), ts timestamp, note text)';
+
+my %result;
+if ($verb eq 'setup') {
+    $dbh->do('SET client_min_messages = warning') if $pg;    # no NOTICE for DROP ... IF EXISTS
+    $dbh->do('DROP TABLE IF EXISTS bench_fetch');
+    $dbh->do('DROP TABLE IF EXISTS bench_insert');
+    $dbh->do("CREATE TABLE bench_fetch $ddl");
+    $dbh->do("CREATE TABLE bench_insert $ddl");
+    $dbh->begin_work;
+    my $sth = $dbh->prepare('INSERT INTO bench_fetch (id, name, amount, ts, note) VALUES (?, ?, ?, ?, ?)');
+    $sth->execute(@$_) for rows($opt{rows});
+    $dbh->commit;
+    $dbh->do('ANALYZE bench_fetch') if $pg;
+    $result{rows} = $dbh->selectrow_array('SELECT count(*) FROM bench_fetch');
+} elsif ($verb eq 'fetch') {
+    my $sql = 'SELECT id, name, amount, ts, note FROM bench_fetch WHERE id <= ? ORDER BY id';
+    # Untimed first pass: warms both sides up and digests every value, as a check that both DBIs
+    # return the same data. The timed rounds then do as little per row as a loop can.
+    my $md5 = Digest::MD5->new;
+    my $sth = $dbh->prepare($sql);
+    $sth->execute($opt{rows});
+    while (my $r = $sth->fetchrow_arrayref) {
+        $md5->add(join("\x1f", map { defined $_ ? $_ : '\N' } @$r), "\x1e");
+    }
+    $result{digest} = $md5->hexdigest;
+    my @t;
+    for (1 .. $opt{rounds}) {
+        my $n = 0;
+        my $t0 = time;
+        my $sth = $dbh->prepare($sql);
+        $sth->execute($opt{rows});
+        while (my $r = $sth->fetchrow_arrayref) { $n++ }
+        push @t, time - $t0;
+        die "fetched $n rows, expected $opt{rows}\n" if $n != $opt{rows};
+    }
+    $result{rows} = $opt{rows};
+    $result{all} = join ',', map { sprintf '%.4f', $_ } @t;
+    ($result{best}) = sort { $a <=> $b } @t;
+} elsif ($verb eq 'insert') {
+    my @rows = rows($opt{rows});
+    my @t;
+    for (1 .. $opt{rounds}) {
+        $dbh->do('DELETE FROM bench_insert');
+        my $t0 = time;
+        $dbh->{AutoCommit} = 0;
+        my $sth = $dbh->prepare('INSERT INTO bench_insert (id, name, amount, ts, note) VALUES (?, ?, ?, ?, ?)');
+        $sth->execute(@$_) for @rows;    # void context, as load jobs write it
+        $dbh->commit;
+        $dbh->{AutoCommit} = 1;
+        push @t, time - $t0;
+        my $n = $dbh->selectrow_array('SELECT count(*) FROM bench_insert');
+        die "inserted $n rows, expected $opt{rows}\n" if $n != $opt{rows};
+    }
+    $result{rows} = $opt{rows};
+    $result{all} = join ',', map { sprintf '%.4f', $_ } @t;
+    ($result{best}) = sort { $a <=> $b } @t;
+} else {
+    die "bench/dbi.pl: unknown verb '$verb' (setup, fetch, insert)\n";
+}
+$dbh->disconnect;
+
+$result{dbi} = $INC{'DBI.pm'};
+{ no warnings 'once'; $result{json} = $CPANBridge::JSON_BACKEND if defined $CPANBridge::JSON_BACKEND }
+$result{driver} = $driver;
+print 'dbi_bench ', join(' ', map { "$_=$result{$_}" } sort keys %result), "\n";
+exit 0;
+
+sub rows {
+    my ($n) = @_;
+    return map {
+        [ $_, "customer $_", sprintf('%.2f', $_ * 1.37),
+          sprintf('2026-%02d-%02d %02d:%02d:%02d', 1 + $_ % 12, 1 + $_ % 28, $_ % 24, $_ % 60, ($_ * 7) % 60),
+          $_ % 3 ? "note $_" : undef ]
+    } 1 .. $n;
+}

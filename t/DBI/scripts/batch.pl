@@ -1,0 +1,46 @@
+#!/usr/bin/perl
+# Repeated executes of one prepared insert in void context (the bridge batches them), with
+# errors in the middle: PrintError warns and the rest still runs; RaiseError dies.
+use strict;
+use warnings;
+use DBI;
+
+my $dbh = DBI->connect($ENV{DBIDIFF_DSN}, '', '', { RaiseError => 0, PrintError => 1, AutoCommit => 1 });
+$dbh->do('create table b (id integer primary key, v varchar(20))');
+my $sth = $dbh->prepare('insert into b values (?, ?)');
+for my $i (1 .. 3000) {
+    $sth->execute($i, "row $i");
+}
+print "count: ", $dbh->selectrow_array('select count(*) from b'), "\n";
+for my $i (2998 .. 3005) {
+    $sth->execute($i, "again $i");
+}
+print "rows of last: ", $sth->rows, "\n";
+print "count: ", $dbh->selectrow_array('select count(*) from b'), "\n";
+
+$dbh->{AutoCommit} = 0;
+for my $i (4000 .. 4999) {
+    $sth->execute($i, undef);
+}
+$dbh->commit;
+print "committed: ", $dbh->selectrow_array('select count(*) from b where id >= 4000'), "\n";
+
+$dbh->{RaiseError} = 1;
+$dbh->{PrintError} = 0;
+my $ok = eval {
+    for my $i (5000 .. 5010, 5005, 5011 .. 5020) {
+        $sth->execute($i, 'x');
+    }
+    $dbh->commit;
+    1;
+};
+print "died: ", ($ok ? 'no' : $@);
+$dbh->rollback;
+print "after rollback: ", $dbh->selectrow_array('select count(*) from b where id >= 5000'), "\n";
+$dbh->{AutoCommit} = 1;
+my $upd = $dbh->prepare('update b set v = ? where id = ?');
+$upd->execute("u$_", $_) for 1 .. 50;
+print "updated: ", $dbh->selectrow_array("select count(*) from b where v like 'u%'"), "\n";
+$sth->execute(9000 + $_, 'tail') for 1 .. 10;
+$dbh->disconnect;
+print "end\n";
