@@ -57,7 +57,8 @@ public sealed class DatabaseModule : IBridgeModule
         module.Function("begin_work", Guard(BeginWork)).Required("handle", ParamType.Handle);
         module.Function("commit", Guard(Commit)).Required("handle", ParamType.Handle);
         module.Function("rollback", Guard(Rollback)).Required("handle", ParamType.Handle);
-        module.Function("prepare", Guard(Prepare)).Required("handle", ParamType.Handle).Required("sql", ParamType.String);
+        module.Function("prepare", Guard(Prepare)).Required("handle", ParamType.Handle).Required("sql", ParamType.String)
+            .Optional("sql_bytes", ParamType.Boolean);
         module.Function("execute", Guard(Execute)).Required("handle", ParamType.Handle).Optional("block_rows", ParamType.Integer)
             .Optional("chop_blanks", ParamType.Boolean).Optional("long_read_len", ParamType.Integer)
             .Optional("long_trunc_ok", ParamType.Boolean).Optional("bind_types", ParamType.Array);
@@ -67,7 +68,7 @@ public sealed class DatabaseModule : IBridgeModule
         module.Function("finish", Guard(Finish)).Required("handle", ParamType.Handle);
         module.Function("close_statement", Guard(CloseStatement)).Required("handle", ParamType.Handle);
         module.Function("do", Guard(Do)).Required("handle", ParamType.Handle).Required("sql", ParamType.String)
-            .Optional("bind_types", ParamType.Array);
+            .Optional("sql_bytes", ParamType.Boolean).Optional("bind_types", ParamType.Array);
         module.Function("last_insert_id", Guard(LastInsertId)).Required("handle", ParamType.Handle)
             .Optional("catalog", ParamType.String).Optional("schema", ParamType.String).Optional("table", ParamType.String)
             .Optional("field", ParamType.String);
@@ -238,7 +239,7 @@ public sealed class DatabaseModule : IBridgeModule
     private static async ValueTask<Reply> Prepare(CallContext call)
     {
         var (handle, connection) = Connection(call);
-        var statement = await connection.Session.PrepareAsync(call.Params.GetString("sql"), call.Cancellation);
+        var statement = await PrepareSql(call, connection.Session);
         var statementHandle = OpenStatement(call, handle, connection, statement);
         return Reply.Of(new JsonObject
         {
@@ -247,6 +248,25 @@ public sealed class DatabaseModule : IBridgeModule
             ["param_names"] = new JsonArray([.. statement.ParamNames.Select(n => (JsonNode)JsonValue.Create(n))]),
             ["batchable"] = statement.Batchable,
         });
+    }
+
+    /// <summary>
+    /// Prepares 'sql'. With sql_bytes the script's SQL was a Perl byte string (one character per
+    /// byte): a driver that takes bytes gets them unchanged, the others read the characters.
+    /// </summary>
+    private static ValueTask<IDbStatement> PrepareSql(CallContext call, IDbSession session)
+    {
+        var sql = call.Params.GetString("sql");
+        return SqlBytes(call, sql) is { } bytes && session is IDbByteSql byteSql
+            ? byteSql.PrepareAsync(bytes, call.Cancellation)
+            : session.PrepareAsync(sql, call.Cancellation);
+    }
+
+    private static byte[]? SqlBytes(CallContext call, string sql)
+    {
+        if (!call.Params.GetBoolean("sql_bytes")) return null;
+        if (sql.Any(c => c > '\u00ff')) throw BridgeException.Usage($"{call.Function.FullName}: with sql_bytes, 'sql' must hold one character per byte (none above U+00FF)");
+        return global::System.Text.Encoding.Latin1.GetBytes(sql);
     }
 
     private static string OpenStatement(CallContext call, string connectionHandle, ConnectionState connection, IDbStatement statement)
@@ -405,11 +425,11 @@ public sealed class DatabaseModule : IBridgeModule
                 var error = NativeError(e);
                 error.Data!["index"] = i;
                 error.Data["executed"] = i;
-                error.Data["rows"] = rows;
                 throw error;
             }
             if (result.Columns.Count > 0) await state.Statement.FinishAsync(call.Cancellation);
-            if (result.Rows > 0) rows += result.Rows;
+            // What $sth->rows shows after the last execute.
+            rows = result.Rows;
         }
         state.Columns = [];
         state.Done = true;
@@ -421,13 +441,18 @@ public sealed class DatabaseModule : IBridgeModule
         var (_, connection) = Connection(call);
         var sql = call.Params.GetString("sql");
         long rows;
-        if (call.Attachment.Length == 0 && connection.Session is IDbDirectDo direct)
+        var bytes = SqlBytes(call, sql);
+        if (call.Attachment.Length == 0 && bytes is not null && connection.Session is IDbByteSql byteSql)
+        {
+            rows = await byteSql.DoAsync(bytes, call.Cancellation);
+        }
+        else if (call.Attachment.Length == 0 && connection.Session is IDbDirectDo direct)
         {
             rows = await direct.DoAsync(sql, call.Cancellation);
         }
         else
         {
-            var statement = await connection.Session.PrepareAsync(sql, call.Cancellation);
+            var statement = await PrepareSql(call, connection.Session);
             try
             {
                 var binds = BindReader.Read(call.Attachment, 1, statement.ParamCount, BindTypes(call))[0];

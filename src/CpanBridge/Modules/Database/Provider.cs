@@ -46,6 +46,16 @@ internal interface IDbDirectDo
     ValueTask<long> DoAsync(string sql, CancellationToken cancellation);
 }
 
+/// <summary>
+/// Optional for a provider whose native driver takes SQL as bytes (DBD::SQLite): the script's SQL
+/// was a Perl byte string (protocol: sql_bytes), handed over unchanged.
+/// </summary>
+internal interface IDbByteSql
+{
+    ValueTask<IDbStatement> PrepareAsync(byte[] sql, CancellationToken cancellation);
+    ValueTask<long> DoAsync(byte[] sql, CancellationToken cancellation);
+}
+
 /// <summary>A prepared statement and, after execute, its open result.</summary>
 internal interface IDbStatement : IAsyncDisposable
 {

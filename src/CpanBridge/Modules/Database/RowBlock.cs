@@ -152,9 +152,9 @@ internal static class BindReader
         JsonArray? types)
     {
         var result = new List<BindValue[]>(sets);
-        if (count == 0)
+        if (count == 0 && attachment.Length == 0)
         {
-            if (attachment.Length != 0) throw new FormatException("binds sent for a statement without placeholders");
+            // No attachment: zero binds (execute, do). execute_batch sends pack('w/a*', '') per set instead.
             for (var s = 0; s < sets; s++) result.Add([]);
             return result;
         }

@@ -180,7 +180,8 @@ public class DatabaseModuleTests
         for (var i = 1; i <= 100; i++) AppendSet(sets, [('i', i.ToString()), ('u', "row " + i)]);
         var (batch, _) = await Ok(client, "execute_batch", new JsonObject { ["handle"] = sth, ["count"] = 100 }, sets.WrittenSpan.ToArray());
         Assert.Equal(100, batch["executed"]!.GetValue<int>());
-        Assert.Equal(100, batch["rows"]!.GetValue<long>());
+        // rows is the last execution's count, what $sth->rows shows after it.
+        Assert.Equal(1, batch["rows"]!.GetValue<long>());
 
         var failing = new ArrayBufferWriter<byte>();
         AppendSet(failing, [('i', "101"), ('u', "ok")]);
@@ -195,6 +196,37 @@ public class DatabaseModuleTests
         var (row, _) = await Ok(client, "fetch_row", new JsonObject());
         Assert.Equal(101, row["n"]!.GetValue<long>());
         Assert.Equal(101, row["m"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Execute_batch_of_a_statement_without_placeholders_takes_empty_sets()
+    {
+        using var bridge = new TestBridge();
+        var client = bridge.Connect();
+        var dbh = await ConnectSqlite(client, ":memory:");
+        await Ok(client, "do", new JsonObject { ["handle"] = dbh, ["sql"] = "create table c(a)" });
+        var (prepared, _) = await Ok(client, "prepare", new JsonObject { ["handle"] = dbh, ["sql"] = "insert into c values(7)" });
+        var (batch, _) = await Ok(client, "execute_batch", new JsonObject { ["handle"] = prepared["handle"]!.DeepClone(), ["count"] = 3 }, [0, 0, 0]);
+        Assert.Equal(3, batch["executed"]!.GetValue<int>());
+        await Ok(client, "execute_statement", new JsonObject { ["sql"] = "select count(*) as n from c" });
+        Assert.Equal(3, (await Ok(client, "fetch_row", new JsonObject())).Result["n"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Sql_bytes_reach_SQLite_unchanged()
+    {
+        using var bridge = new TestBridge();
+        var client = bridge.Connect();
+        var dbh = await ConnectSqlite(client, ":memory:");
+        // A Latin-1 script's 'é' is the byte E9: SQLite stores that byte, not its UTF-8 encoding.
+        var (prepared, _) = await Ok(client, "prepare", new JsonObject { ["handle"] = dbh, ["sql"] = "select '\u00e9', hex('\u00e9')", ["sql_bytes"] = true });
+        var (result, block) = await Ok(client, "execute", new JsonObject { ["handle"] = prepared["handle"]!.DeepClone() });
+        Assert.Equal(["\u00e9|E9:bb"], Show(Rows(result, block)));
+        var (plain, _) = await Ok(client, "prepare", new JsonObject { ["handle"] = dbh, ["sql"] = "select hex('\u00e9')" });
+        var (utf8, utf8Block) = await Ok(client, "execute", new JsonObject { ["handle"] = plain["handle"]!.DeepClone() });
+        Assert.Equal(["C3A9:b"], Show(Rows(utf8, utf8Block)));
+        var (done, _) = await Ok(client, "do", new JsonObject { ["handle"] = dbh, ["sql"] = "create table \u00e9(a)", ["sql_bytes"] = 1 });
+        Assert.Equal(0, done["rows"]!.GetValue<long>());
     }
 
     [Fact]

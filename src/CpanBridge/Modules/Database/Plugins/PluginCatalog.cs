@@ -11,7 +11,7 @@ namespace CpanBridge.Modules.Database.Plugins;
 /// <summary>
 /// A provider plug-in's provider.json: which DBI driver it serves, the ADO.NET assembly and
 /// factory type in its folder, how placeholders are written for it, and how its DSN body turns
-/// into a connection string (docs/dbi.md, "Provider plug-ins").
+/// into a connection string (docs/configuration.md, "Database provider plug-ins").
 /// </summary>
 internal sealed record PluginManifest
 {

@@ -11,7 +11,7 @@ namespace CpanBridge.Modules.Database.Sqlite;
 /// statement after connect, commit or rollback; a BEGIN/COMMIT the script runs itself switches
 /// AutoCommit as DBD::SQLite does.
 /// </summary>
-internal sealed partial class SqliteSession : IDbSession, IDbDirectDo
+internal sealed partial class SqliteSession : IDbSession, IDbDirectDo, IDbByteSql
 {
     private readonly sqlite3 _db;
     private readonly string _file;
@@ -96,18 +96,21 @@ internal sealed partial class SqliteSession : IDbSession, IDbDirectDo
     }
 
     public ValueTask<IDbStatement> PrepareAsync(string sql, CancellationToken cancellation) =>
+        ValueTask.FromResult<IDbStatement>(Prepare(SqliteProvider.Utf8(sql)));
+
+    public ValueTask<IDbStatement> PrepareAsync(byte[] sql, CancellationToken cancellation) =>
         ValueTask.FromResult<IDbStatement>(Prepare(sql));
 
-    internal SqliteStatement Prepare(string sql)
+    internal SqliteStatement Prepare(byte[] sql)
     {
-        var rc = raw.sqlite3_prepare_v2(_db, SqliteProvider.Utf8(sql), out var stmt, out _);
+        var rc = raw.sqlite3_prepare_v2(_db, sql, out var stmt, out _);
         if (rc != raw.SQLITE_OK)
         {
             var error = SqliteProvider.Error(_db);
             stmt?.Dispose();
             throw error;
         }
-        var statement = new SqliteStatement(this, stmt, sql);
+        var statement = new SqliteStatement(this, stmt, BeginStatement().IsMatch(global::System.Text.Encoding.Latin1.GetString(sql)));
         _statements.Add(statement);
         return statement;
     }
@@ -115,7 +118,9 @@ internal sealed partial class SqliteSession : IDbSession, IDbDirectDo
     internal void Forget(SqliteStatement statement) => _statements.Remove(statement);
 
     /// <summary>DBD::SQLite's do without binds: the first statement of the text, returning sqlite3_changes whatever it was.</summary>
-    public async ValueTask<long> DoAsync(string sql, CancellationToken cancellation)
+    public ValueTask<long> DoAsync(string sql, CancellationToken cancellation) => DoAsync(SqliteProvider.Utf8(sql), cancellation);
+
+    public async ValueTask<long> DoAsync(byte[] sql, CancellationToken cancellation)
     {
         var statement = Prepare(sql);
         try
@@ -131,9 +136,9 @@ internal sealed partial class SqliteSession : IDbSession, IDbDirectDo
     }
 
     /// <summary>Called before each statement runs: starts the transaction DBD::SQLite would start.</summary>
-    internal void BeforeExecute(string sql)
+    internal void BeforeExecute(bool isBegin)
     {
-        if (!_autoCommit && raw.sqlite3_get_autocommit(_db) != 0 && !BeginStatement().IsMatch(sql))
+        if (!_autoCommit && !isBegin && raw.sqlite3_get_autocommit(_db) != 0)
             Exec(_immediate ? "BEGIN IMMEDIATE TRANSACTION" : "BEGIN TRANSACTION");
     }
 

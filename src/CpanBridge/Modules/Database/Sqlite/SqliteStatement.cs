@@ -15,18 +15,19 @@ internal sealed class SqliteStatement : IDbStatement
 {
     private readonly SqliteSession _session;
     private readonly sqlite3_stmt _stmt;
-    private readonly string _sql;
+    /// <summary>A BEGIN of the script's own: no implicit transaction is started before it.</summary>
+    private readonly bool _isBegin;
     private readonly int _columnCount;
     private IReadOnlyList<DbColumn>? _columns;
     private bool _pendingRow;
     private bool _chopBlanks;
     private bool _closed;
 
-    public SqliteStatement(SqliteSession session, sqlite3_stmt stmt, string sql)
+    public SqliteStatement(SqliteSession session, sqlite3_stmt stmt, bool isBegin)
     {
         _session = session;
         _stmt = stmt;
-        _sql = sql;
+        _isBegin = isBegin;
         // An empty statement (only comments or blanks) compiles to no statement at all.
         if (stmt is null || stmt.IsInvalid)
         {
@@ -63,7 +64,7 @@ internal sealed class SqliteStatement : IDbStatement
         for (var i = 0; i < binds.Count && i < ParamCount; i++) Bind(i + 1, binds[i]);
         _chopBlanks = options.ChopBlanks;
 
-        _session.BeforeExecute(_sql);
+        _session.BeforeExecute(_isBegin);
         var rc = raw.sqlite3_step(_stmt);
         if (rc == raw.SQLITE_ROW)
         {
