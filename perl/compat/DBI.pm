@@ -1320,16 +1320,18 @@ sub _queue {
         $b = undef;
     }
     # A batch on another connection goes first: the script did that work first.
-    for my $key (grep { $_ ne $di->{_handle} } keys %PENDING) {
-        my $other = delete $PENDING{$key};
-        DBI::_flush($other) if $other;
+    if (%PENDING && keys(%PENDING) > ($b ? 1 : 0)) {
+        for my $key (grep { $_ ne $di->{_handle} } keys %PENDING) {
+            my $other = delete $PENDING{$key};
+            DBI::_flush($other) if $other;
+        }
     }
     DBI::_collect() if $DBI::INFLIGHT;
     if ($PIPELINED) {
         $PIPELINED = 0;
         DBI::_bridge()->sync;
     }
-    DBI::_clear_err($si);
+    if (defined $si->{_errs}{err}) { DBI::_clear_err($si) } else { $DBI::lasth = $si }
     if (!$b) {
         $b = $di->{_batch} = { sth => $si, sets => [], where => [], bytes => 0, types => $bt,
                                types_json => $bt ? JSON::PP->new->canonical->encode($bt) : '' };
