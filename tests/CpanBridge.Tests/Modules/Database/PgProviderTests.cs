@@ -143,6 +143,28 @@ public class PgProviderTests(ITestOutputHelper output)
         Assert.False((await session.PrepareAsync("insert into many values (1) returning id", default)).Batchable);
     }
 
+    [Fact]
+    public async Task BatchesLikeSeparateExecutes()
+    {
+        await using var session = await ConnectAsync(output);
+        if (session is null) return;
+        await RunAsync(session, "create temp table bt (id int primary key, name text)");
+        var insert = await session.PrepareAsync("insert into bt values (?, ?)", default);
+        BindValue[] Set(int id) => [new BindValue('i', Encoding.ASCII.GetBytes(id.ToString()), null), U("n" + id)];
+        var watch = Stopwatch.StartNew();
+        var rows = await ((IDbBatchExecute)insert).ExecuteBatchAsync([.. Enumerable.Range(1, 2500).Select(Set)], default);
+        output.WriteLine($"2500 batched inserts: {watch.ElapsedMilliseconds} ms");
+        Assert.Equal(2500, rows);
+        // AutoCommit on: the sets before a failure stay committed, as with separate executes.
+        var failure = await Assert.ThrowsAsync<DbBatchFailure>(async () =>
+            await ((IDbBatchExecute)insert).ExecuteBatchAsync([Set(3001), Set(3002), Set(5), Set(3003)], default));
+        Assert.Equal(2, failure.Index);
+        Assert.Equal(2, failure.Rows);
+        Assert.Equal("ERROR:  duplicate key value violates unique constraint \"bt_pkey\"\nDETAIL:  Key (id)=(5) already exists.", failure.Error.Errstr);
+        Assert.Equal("2502", (await RunAsync(session, "select count(*) from bt")).Text(0, 0));
+        await insert.DisposeAsync();
+    }
+
     [Theory]
     [InlineData("selec 1", "42601", "ERROR:  syntax error at or near \"selec\"\nLINE 1: selec 1\n        ^")]
     [InlineData("select * from nosuch where x = 1", "42P01", "ERROR:  relation \"nosuch\" does not exist\nLINE 1: select * from nosuch where x = 1\n                      ^")]

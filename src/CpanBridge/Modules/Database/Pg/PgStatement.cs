@@ -14,7 +14,7 @@ namespace CpanBridge.Modules.Database.Pg;
 /// execute on. Every value is read as PostgreSQL's text output (what libpq hands DBD::Pg), and the
 /// whole result is buffered at execute, so <c>rows</c> is the row count right away.
 /// </summary>
-internal sealed partial class PgStatement : IDbStatement
+internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
 {
     private readonly PgSession _session;
     private readonly string _original;
@@ -85,6 +85,101 @@ internal sealed partial class PgStatement : IDbStatement
         {
             throw Translate(e, statementIndex);
         }
+    }
+
+    /// <summary>Bind sets sent per round trip by <see cref="ExecuteBatchAsync"/>.</summary>
+    private const int BatchChunk = 1000;
+
+    /// <summary>
+    /// Runs the sets as pipelined commands (one round trip per chunk). With AutoCommit on, a
+    /// pipeline is one implicit transaction, whereas each native execute commits on its own: after
+    /// a failure the sets before it are run again one by one (a sequence advances twice for
+    /// them), then the failing one, for the native error.
+    /// </summary>
+    public async ValueTask<long> ExecuteBatchAsync(IReadOnlyList<BindValue[]> sets, CancellationToken cancellation)
+    {
+        long rows = 0;
+        var options = new ExecuteOptions();
+        if (_fixedBinds is not null || _rewritten.Count == 0 || sets.Count < 2)
+        {
+            for (var i = 0; i < sets.Count; i++)
+            {
+                try
+                {
+                    var result = await ExecuteAsync(sets[i], options, cancellation).ConfigureAwait(false);
+                    if (result.Rows > 0) rows += result.Rows;
+                    _result = null;
+                }
+                catch (DbError e)
+                {
+                    throw new DbBatchFailure(e, i, rows);
+                }
+            }
+            return rows;
+        }
+        _result = null;
+        _next = 0;
+        var done = 0;
+        while (done < sets.Count)
+        {
+            var count = Math.Min(BatchChunk, sets.Count - done);
+            var autoCommit = _session.AutoCommit;
+            await using var batch = new NpgsqlBatch(_session.Connection);
+            for (var i = 0; i < count; i++)
+            {
+                var set = sets[done + i];
+                if (set.Length != _rewritten.Count)
+                    throw Core.BridgeException.Usage($"called with {set.Length} bind variables when {_rewritten.Count} are needed");
+                var command = new NpgsqlBatchCommand(_rewritten.Sql);
+                for (var p = 0; p < set.Length; p++)
+                {
+                    var parameter = new NpgsqlParameter();
+                    SetParameter(parameter, set[p], p + 1);
+                    command.Parameters.Add(parameter);
+                }
+                batch.BatchCommands.Add(command);
+            }
+            await _session.BeforeStatementAsync(cancellation).ConfigureAwait(false);
+            try
+            {
+                await batch.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
+                foreach (var command in batch.BatchCommands)
+                    if (command.RecordsAffected > 0) rows += command.RecordsAffected;
+                done += count;
+            }
+            catch (PostgresException e) when (!_session.IsBroken)
+            {
+                var failed = e.BatchCommand is { } failing ? Math.Max(batch.BatchCommands.IndexOf(failing), 0) : 0;
+                if (!autoCommit)
+                {
+                    // In a transaction the earlier sets' work stays in it (now failed), as natively.
+                    for (var i = 0; i < failed; i++)
+                        if (batch.BatchCommands[i].RecordsAffected > 0) rows += batch.BatchCommands[i].RecordsAffected;
+                    throw new DbBatchFailure(PgErrors.Statement(e, _rewritten.Sql), done + failed, rows);
+                }
+                for (var i = 0; i <= failed; i++)
+                {
+                    try
+                    {
+                        var result = await ExecuteAsync(sets[done + i], options, cancellation).ConfigureAwait(false);
+                        if (result.Rows > 0) rows += result.Rows;
+                    }
+                    catch (DbError error)
+                    {
+                        throw new DbBatchFailure(error, done + i, rows);
+                    }
+                }
+                // The failing set succeeded alone (it depended on the rolled-back ones): go on after it.
+                done += failed + 1;
+            }
+            catch (Exception e) when (e is not DbBatchFailure)
+            {
+                var translated = _session.Translate(e, _rewritten.Sql);
+                if (translated is DbError error) throw new DbBatchFailure(error, done, rows);
+                throw translated;
+            }
+        }
+        return rows;
     }
 
     private Exception Translate(Exception e, int statementIndex)
