@@ -303,6 +303,8 @@ public class PgProviderTests(ITestOutputHelper output)
         e = await Fails("dbi:Pg:dbname=nosuchdb");
         Assert.Equal($"connection to server at \"{host}\", port {env.GetValueOrDefault("PGPORT", "5432")} failed: FATAL:  database \"nosuchdb\" does not exist", e.Errstr);
         Assert.Equal("invalid connection option \"foo\"", (await Fails("dbi:Pg:foo=bar")).Errstr);
+        Assert.Equal($"connection to server at \"{host}\", port {env.GetValueOrDefault("PGPORT", "5432")} failed: server does not support SSL, but SSL was required",
+            (await Fails("dbi:Pg:sslmode=require")).Errstr);
         Assert.Equal("missing \"=\" after \"bridge_test\" in connection info string", (await Fails("dbi:Pg:bridge_test")).Errstr);
         Assert.Equal("invalid sslmode value: \"bogus\"", (await Fails("dbi:Pg:sslmode=bogus")).Errstr);
         Assert.Equal("invalid integer value \"abc\" for connection option \"port\"", (await Fails("dbi:Pg:port=abc")).Errstr);

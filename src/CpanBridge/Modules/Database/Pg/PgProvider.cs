@@ -190,8 +190,10 @@ internal static partial class PgProvider
         var database = settings.GetValueOrDefault("dbname");
         builder.Database = string.IsNullOrEmpty(database) ? user : database;
         if (settings.TryGetValue("password", out var password) && password.Length > 0) builder.Password = password;
-        builder.Passfile = settings.GetValueOrDefault("passfile")
+        // libpq reads ~/.pgpass (or passfile=/PGPASSFILE) when it has no password; a missing file is no error.
+        var passfile = settings.GetValueOrDefault("passfile")
             ?? Path.Combine(global::System.Environment.GetFolderPath(global::System.Environment.SpecialFolder.UserProfile), ".pgpass");
+        if (File.Exists(passfile)) builder.Passfile = passfile;
         if (settings.TryGetValue("sslmode", out var sslmode))
             builder.SslMode = sslmode switch
             {
@@ -266,7 +268,7 @@ internal static partial class PgProvider
             message = where + "timeout expired";
         else if (e.Message.Contains("No password has been provided", StringComparison.Ordinal))
             message = where + "fe_sendauth: no password supplied";
-        else if (e.Message.Contains("does not support SSL", StringComparison.OrdinalIgnoreCase))
+        else if (e.Message.Contains("does not support SSL", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("SSL connection requested", StringComparison.OrdinalIgnoreCase))
             message = where + "server does not support SSL, but SSL was required";
         else
             message = where + (socketError?.Message ?? e.Message);
