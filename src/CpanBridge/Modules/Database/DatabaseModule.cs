@@ -413,6 +413,23 @@ public sealed class DatabaseModule : IBridgeModule
         long rows = 0;
         var options = new ExecuteOptions();
         state.Reset();
+        state.Columns = [];
+        state.Done = true;
+        if (state.Statement is IDbBatchExecute batch && sets.Count > 1)
+        {
+            try
+            {
+                rows = await batch.ExecuteBatchAsync(sets, call.Cancellation);
+            }
+            catch (DbBatchFailure failure)
+            {
+                var error = NativeError(failure.Error);
+                error.Data!["index"] = failure.Index;
+                error.Data["executed"] = failure.Index;
+                throw error;
+            }
+            return Reply.Of(new JsonObject { ["executed"] = sets.Count, ["rows"] = rows, ["auto_commit"] = state.Connection.Session.AutoCommit });
+        }
         for (var i = 0; i < sets.Count; i++)
         {
             ExecuteResult result;
@@ -431,9 +448,7 @@ public sealed class DatabaseModule : IBridgeModule
             // What $sth->rows shows after the last execute.
             rows = result.Rows;
         }
-        state.Columns = [];
-        state.Done = true;
-        return Reply.Of(new JsonObject { ["executed"] = sets.Count, ["rows"] = rows });
+        return Reply.Of(new JsonObject { ["executed"] = sets.Count, ["rows"] = rows, ["auto_commit"] = state.Connection.Session.AutoCommit });
     }
 
     private static async ValueTask<Reply> Do(CallContext call)
@@ -645,8 +660,7 @@ internal sealed class DbProviders(Plugins.PluginCatalog plugins)
     public ValueTask<IDbSession> ConnectAsync(ConnectRequest request, CancellationToken cancellation) => request.Dsn.Driver switch
     {
         "SQLite" => Sqlite.SqliteProvider.ConnectAsync(request, cancellation),
-        // PG-MERGE: replaced by Pg.PgProvider.ConnectAsync(request, cancellation) when branch dbi-pg lands.
-        "Pg" => throw BridgeException.NotSupported("DBD::Pg", "connect (the PostgreSQL provider is not merged yet)"),
+        "Pg" => Pg.PgProvider.ConnectAsync(request, cancellation),
         var driver when plugins.Find(driver) is { } plugin => plugin.ConnectAsync(request, cancellation),
         var driver => throw UnknownDriver(driver),
     };

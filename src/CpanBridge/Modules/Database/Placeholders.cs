@@ -137,10 +137,28 @@ internal static class PlaceholderRewriter
 
     private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 
-    private static List<Found> Scan(string sql)
+    /// <summary>
+    /// Where each statement of a multi-statement string starts: after each ';' outside quotes,
+    /// comments and dollar quotes, with the whitespace after it skipped.
+    /// </summary>
+    public static List<int> StatementStarts(string sql)
+    {
+        var semicolons = new List<int>();
+        Scan(sql, semicolons);
+        var starts = new List<int> { 0 };
+        foreach (var semicolon in semicolons)
+        {
+            var start = semicolon + 1;
+            while (start < sql.Length && char.IsWhiteSpace(sql[start])) start++;
+            starts.Add(start);
+        }
+        return starts;
+    }
+
+    private static List<Found> Scan(string sql, List<int>? semicolons = null)
     {
         var found = new List<Found>();
-        if (sql.AsSpan().IndexOfAny("?$:") < 0) return found;
+        if (semicolons is null && sql.AsSpan().IndexOfAny("?$:") < 0) return found;
         var length = sql.Length;
         var i = 0;
         while (i < length)
@@ -253,6 +271,10 @@ internal static class PlaceholderRewriter
                     i++;
                     break;
                 }
+                case ';':
+                    semicolons?.Add(i);
+                    i++;
+                    break;
                 default:
                     i++;
                     break;

@@ -102,3 +102,25 @@ internal sealed class DbError(JsonNode? err, string errstr, string state, Except
     public string Errstr { get; } = errstr;
     public string State { get; } = state;
 }
+
+/// <summary>
+/// Optional for a statement that can run many bind sets in fewer round trips than one execute
+/// each (execute_batch). Same effect as executing each set in order and stopping at the first
+/// failure, which is reported as <see cref="DbBatchFailure"/>.
+/// </summary>
+internal interface IDbBatchExecute
+{
+    /// <summary>
+    /// Runs every set; returns the affected rows of the <b>last</b> set, which is what the protocol's
+    /// execute_batch reports as rows (what $sth->rows shows after the last execute).
+    /// </summary>
+    ValueTask<long> ExecuteBatchAsync(IReadOnlyList<BindValue[]> sets, CancellationToken cancellation);
+}
+
+/// <summary>Set <see cref="Index"/> (0-based) of a batch failed with <see cref="Error"/>; the sets before it ran, affecting <see cref="Rows"/> rows.</summary>
+internal sealed class DbBatchFailure(DbError error, int index, long rows) : Exception(error.Message, error)
+{
+    public DbError Error { get; } = error;
+    public int Index { get; } = index;
+    public long Rows { get; } = rows;
+}
