@@ -29,6 +29,7 @@ note $out;
 ok -x $bin, 'bin/cpanbridge is executable';
 ok !-e "$prefix/bin/cpanbridge.dll", 'single file: no cpanbridge.dll beside it';
 ok !-e "$prefix/bin/libcoreclr.so", 'single file: the runtime is inside it';
+ok -f "$prefix/bin/libe_sqlite3.so", 'SQLite\'s native library ships beside the single file';
 ok -f "$prefix/perl/lib/CPANBridge.pm", 'perl/lib/CPANBridge.pm';
 ok -d "$prefix/perl/compat", 'perl/compat';
 ok -f "$prefix/share/cpanbridge/docs/$_", "share/cpanbridge/docs/$_"
@@ -62,13 +63,31 @@ my $b = CPANBridge->new(mode => 'daemon', socket => $ARGV[0]);
 my $r = $b->call('test', 'ping', {});
 print "client $INC{'CPANBridge.pm'}\n";
 print $r->{success} ? "ok $r->{result}{pid} $r->{result}{message}\n" : "not ok $r->{code} $r->{error}\n";
+# The embedded SQLite provider needs its native library (e_sqlite3) from the install.
+$r = $b->call('database', 'connect', { dsn => "dbi:SQLite:dbname=$ARGV[1]" });
+print $r->{success} ? "sqlite connected $r->{result}{server_version}\n" : "not ok connect $r->{code} $r->{error}\n";
+$b->call('database', 'execute_statement', { sql => $_ })
+  for 'create table jobs(id integer primary key, name text)', "insert into jobs(name) values('nightly')";
+$r = $b->call('database', 'execute_statement', { sql => 'select id, name from jobs where name = ?', params => ['nightly'] });
+print $r->{success} ? "sqlite query @{$r->{result}{columns}}\n" : "not ok query $r->{code} $r->{error}\n";
+while (1) {
+  $r = $b->call('database', 'fetch_row', {});
+  last unless $r->{success};
+  print "sqlite row $r->{result}{id} $r->{result}{name}\n";
+}
+print "sqlite end $r->{code}\n";
 PERL
 open my $fh, '>', "$run/client.pl" or die $!;
 print $fh $client;
 close $fh;
-my $got = qx{"$^X" -I"$prefix/perl/lib" "$run/client.pl" "$sock" 2>&1};
+my $got = qx{"$^X" -I"$prefix/perl/lib" "$run/client.pl" "$sock" "$run/jobs.db" 2>&1};
 like $got, qr/^client \Q$prefix\E\/perl\/lib\/CPANBridge\.pm$/m, 'the installed CPANBridge.pm was loaded' or diag $got;
 like $got, qr/^ok \d+ pong$/m, 'installed client: test.ping through an auto-started daemon' or diag $got;
+like $got, qr/^sqlite connected 3\.\d+/m, 'installed daemon: database.connect opens a SQLite file' or diag $got;
+like $got, qr/^sqlite query id name$/m, 'installed daemon: database.execute_statement' or diag $got;
+like $got, qr/^sqlite row 1 nightly$/m, 'installed daemon: database.fetch_row returns the row' or diag $got;
+like $got, qr/^sqlite end E_NO_DATA$/m, 'installed daemon: fetch_row ends with E_NO_DATA' or diag $got;
+ok -s "$run/jobs.db", 'the SQLite file was written';
 my ($pid) = $got =~ /^ok (\d+)/m;
 SKIP: {
   skip 'no daemon pid', 4 unless $pid;

@@ -165,6 +165,7 @@ internal static class BindReader
             var marksLength = (int)Ber.Read(span, ref position);
             if (marksLength != count)
                 throw new FormatException($"bind set {s + 1} has {marksLength} values, the statement has {count} placeholders");
+            if (position + marksLength > span.Length) throw new FormatException($"bind set {s + 1}: marks truncated");
             var marksStart = position;
             position += marksLength;
             var set = new BindValue[count];
