@@ -10,18 +10,19 @@ $dbh->do('create table alpha (id integer not null, label varchar(20))');
 $dbh->do('create table beta (x real)');
 $dbh->do('create view gamma as select id from alpha');
 print "ping: ", $dbh->ping, " Driver: $dbh->{Driver}{Name} Type: $dbh->{Type} Active: $dbh->{Active}\n";
-my $schema = $pg ? undef : 'main';
-my $ti = $dbh->table_info(undef, $pg ? '%' : undef, '%', 'TABLE');
+# Pg: only this run's schema (the other run's tables live in another one).
+my $schema = $pg ? $dbh->selectrow_array('select current_schema()') : undef;
+my $ti = $dbh->table_info(undef, $schema, '%', 'TABLE');
 print "table_info is a ", ref($ti), " fields: ", ($ti->{NUM_OF_FIELDS} >= 5 ? 'ok' : $ti->{NUM_OF_FIELDS}), " names: @{ $ti->{NAME} }[0..4]\n";
 my @t = grep { $_->{TABLE_NAME} =~ /^(alpha|beta|gamma)$/ } @{ $ti->fetchall_arrayref({}) };
 print "table: $_->{TABLE_NAME} $_->{TABLE_TYPE}\n" for sort { $a->{TABLE_NAME} cmp $b->{TABLE_NAME} } @t;
-my $views = $dbh->table_info(undef, undef, 'gamma', 'VIEW');
+my $views = $dbh->table_info(undef, $schema, 'gamma', 'VIEW');
 print "view: ", join(',', map { "$_->{TABLE_NAME}/$_->{TABLE_TYPE}" } @{ $views->fetchall_arrayref({}) }), "\n";
-my $ci = $dbh->column_info(undef, undef, 'alpha', '%');
+my $ci = $dbh->column_info(undef, $schema, 'alpha', '%');
 my @cols = sort { $a->{ORDINAL_POSITION} <=> $b->{ORDINAL_POSITION} } @{ $ci->fetchall_arrayref({}) };
 print "column: $_->{COLUMN_NAME} $_->{TYPE_NAME} nullable=$_->{NULLABLE} pos=$_->{ORDINAL_POSITION}\n" for @cols;
 # Only the table part: DBD::Pg names the schema, which differs between the two runs.
-print "tables: ", join(',', map { (my $t = $_) =~ s/\A.*\.//; $t } grep { /alpha|beta/ } $dbh->tables(undef, undef, '%', 'TABLE')), "\n";
+print "tables: ", join(',', map { (my $t = $_) =~ s/\A.*\.//; $t } grep { /alpha|beta/ } $dbh->tables(undef, $schema, '%', 'TABLE')), "\n";
 print "neat: ", DBI::neat('abc'), ' ', DBI::neat(42), ' ', DBI::neat(undef), ' ', DBI::neat("it's"), ' ', DBI::neat(1.5), "\n";
 print "neat_list: ", DBI::neat_list([1, 'two', undef, 3.25]), "\n";
 print "neat long: ", DBI::neat('x' x 20, 10), "\n";
