@@ -496,6 +496,7 @@ sub connect {
     }
     my $res = $r->{result};
     $di->{_handle} = $res->{handle};
+    $di->{_pid} = $$;
     $di->{_provider} = $res->{provider};
     $di->{Active} = 1;
     $di->{AutoCommit} = $res->{auto_commit} ? 1 : 0 if defined $res->{auto_commit};
@@ -926,6 +927,9 @@ sub _gone {
 sub _destroy {
     my ($i) = @_;
     return unless $i->{Active};
+    # A forked child's copy: the connection is the parent's (the daemon holds it on the parent's
+    # socket), so the child leaves it alone -- as DBI's AutoInactiveDestroy would.
+    return _gone($i) if defined $i->{_pid} && $i->{_pid} != $$;
     eval { DBI::_flush($i) } if $i->{_batch};
     if (!$i->{AutoCommit} && !$i->{InactiveDestroy}) {
         my $where = DBI::_where();
@@ -1644,6 +1648,7 @@ sub DESTROY {
         eval { DBI::_flush($di) };
     }
     return if $si->{_closed} || !$di || !$di->{Active} || !defined $si->{_handle};
+    return if defined $di->{_pid} && $di->{_pid} != $$;
     delete $di->{_kids}{ $si->{_handle} };
     eval { DBI::_close_later($si->{_handle}) };
 }

@@ -28,6 +28,15 @@ use Exporter 'import';
 our @EXPORT = qw(dbi_diff dbi_diff_drivers native_ok pg_dsn run_native run_bridged dump_db normalise);
 
 my $SEQ = 0;
+my %SCHEMAS;    # created and not yet dropped (a test that dies half-way leaves them to END)
+my $OWNER = $$;
+
+END {
+    if ($$ == $OWNER && %SCHEMAS && !$ENV{CPAN_BRIDGE_TEST_KEEP}) {
+        local ($?, $@);
+        eval { _pg_admin([ map { "drop schema if exists $_ cascade" } sort keys %SCHEMAS ]) };
+    }
+}
 
 # The environment a native run gets: the lockdown and our test settings taken out.
 sub _native_env {
@@ -77,6 +86,7 @@ sub _run {
     if ($driver eq 'Pg') {
         my $schema = "dbidiff_${$}_${n}_$impl";
         _pg_admin(["drop schema if exists $schema cascade", "create schema $schema"]);
+        $SCHEMAS{$schema} = 1;
         %db = (driver => 'Pg', schema => $schema);
         $env{PGOPTIONS} = "-csearch_path=$schema";
         $env{DBIDIFF_DSN} = pg_dsn();
@@ -180,6 +190,7 @@ sub dbi_diff {
     }
     if ($native->{db}{schema} && !$ENV{CPAN_BRIDGE_TEST_KEEP}) {
         eval { _pg_admin(["drop schema if exists $_->{db}{schema} cascade"]) } for $native, $bridge;
+        %SCHEMAS = ();
     }
     return ($native, $bridge);
 }

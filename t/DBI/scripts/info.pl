@@ -27,6 +27,18 @@ print "neat: ", DBI::neat('abc'), ' ', DBI::neat(42), ' ', DBI::neat(undef), ' '
 print "neat_list: ", DBI::neat_list([1, 'two', undef, 3.25]), "\n";
 print "neat long: ", DBI::neat('x' x 20, 10), "\n";
 print "looks_like_number: ", join(',', map { defined $_ ? "'$_'" : 'undef' } DBI::looks_like_number('1', 'a', '1e5', undef)), "\n";
+my $c1 = DBI->connect_cached($ENV{DBIDIFF_DSN}, '', '', { RaiseError => 1, PrintError => 0 });
+my $c2 = DBI->connect_cached($ENV{DBIDIFF_DSN}, '', '', { RaiseError => 1, PrintError => 0 });
+my $c3 = DBI->connect_cached($ENV{DBIDIFF_DSN}, '', '', { RaiseError => 1, PrintError => 1 });
+print "connect_cached: same ", ($c1 == $c2 ? 1 : 0), " other attrs ", ($c1 == $c3 ? 1 : 0), "\n";
+my $p1 = $c1->prepare_cached('select count(*) from alpha');
+my $p2 = $c1->prepare_cached('select count(*) from alpha');
+$p1->execute;
+print "prepare_cached: same ", ($p1 == $p2 ? 1 : 0), " count ", $p1->fetchrow_array, "\n";
+$p1->finish;
+# Trace output is ours, not DBI's: to a file nobody compares.
+DBI->trace(2, 'trace.log');
+$c1->do('select 1');
 DBI->trace(0);
 $dbh->disconnect;
 print "ping after disconnect: '", $dbh->ping, "'\n";
