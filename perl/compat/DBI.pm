@@ -1415,6 +1415,11 @@ sub fetchrow_arrayref {
 
 sub fetchrow_array {
     my $si = tied %{ $_[0] };
+    my $v = $si->{_vals};
+    if (@$v && !$si->{_bound}) {    # `while (my @row = $sth->fetchrow_array)`: no row array at all
+        return splice(@$v, 0, $si->{_ncols}) if wantarray;
+        return (splice(@$v, 0, $si->{_ncols}))[0];
+    }
     my $row = _fetch($si);
     if (!$row) {
         DBI::_report($si, 'fetchrow_array', undef) if $si->{_errs}{err};
@@ -1679,14 +1684,27 @@ table_info, column_info, the error attributes (RaiseError, PrintError, HandleErr
 state, $DBI::err ...) and statement attributes (NAME*, TYPE, NUM_OF_FIELDS, NUM_OF_PARAMS ...).
 Values come back as the native driver (DBD::Pg, DBD::SQLite) returns them.
 
-Rows are prefetched in blocks (RowCacheSize sets the block size). Repeated executes of an
-insert/update/delete in void context are sent in batches; an error is reported when the batch
-is sent, at the next database call of the script.
+Rows are prefetched in blocks (RowCacheSize sets the block size; by default blocks grow from
+200 to 8192 rows), and while the script works through one block the daemon already reads the
+next (CPAN_BRIDGE_DBI_READAHEAD=0 turns that off).
+
+Repeated executes of an insert/update/delete in void context (C<< $sth->execute(@row) for
+@rows; >>) are sent in batches. The batch goes out before any other database call of the
+script, when it holds 2000 sets or 1 MB, and at the end of the script. An error in it is
+reported as that execute's error, with that execute's script line: PrintError warns (and the
+remaining sets still run, as they would have), RaiseError dies -- at the point where the batch
+was sent. Inside an C<eval> with RaiseError or HandleError nothing is batched, since the script
+means to catch the error right there. C<< $sth->rows >>, C<err>, C<errstr>, C<state> and
+C<$DBI::err> send the batch first.
 
 =head1 NOT SUPPORTED / CAVEATS
 
 bind_param_inout sends the value but returns nothing into the variable; func() and driver
-private methods; Profile; trace output is not DBI's. See docs/dbi.md.
+private methods; Profile; trace output is not DBI's (one line per daemon call). With batched
+executes and RaiseError outside any eval, a failing insert kills the script a little later than
+native DBI would (at the next database call), so output printed in between differs. A script
+that dies exits with 255 where the native driver may leave errno set (DBD::SQLite: 2). See
+docs/dbi.md.
 
 =head1 SEE ALSO
 
