@@ -89,6 +89,7 @@ use constant { BATCH_SETS => 2000, BATCH_BYTES => 1 << 20 };
 
 our $BRIDGE;        # tests may put a stand-in here
 our $INFLIGHT;      # the read-ahead fetch under way, if any (see _read_ahead)
+our $LAST_WHERE;    # the script's last location we saw (see _where)
 my %PENDING;        # connection handle string => its dbh inner hash, while it holds a batch
 my $PIPELINED = 0;  # close_statement calls sent without waiting for their answer
 my %LIVE_DBH;       # inner hashes of connected dbhs (weak), for END
@@ -157,7 +158,7 @@ sub _where {
     my $i = 0;
     while (my @c = caller($i++)) {
         next if $c[1] eq __FILE__;
-        return " at $c[1] line $c[2].\n";
+        return $LAST_WHERE = " at $c[1] line $c[2].\n";
     }
     return ".\n";
 }
@@ -213,10 +214,9 @@ sub _report {
         return $args[2] if $he->(@args);
         $msg = $args[0];    # the handler may have rewritten it
     }
-    if ($i->{RaiseError}) {
-        die $msg . _where();
-    }
+    # Both set: DBI warns, then dies.
     warn $msg . _where() if $i->{PrintError};
+    die $msg . _where() if $i->{RaiseError};
     return $ret;
 }
 
@@ -928,8 +928,15 @@ sub _destroy {
     return unless $i->{Active};
     eval { DBI::_flush($i) } if $i->{_batch};
     if (!$i->{AutoCommit} && !$i->{InactiveDestroy}) {
+        my $where = DBI::_where();
+        if ($where eq ".\n" && defined $LAST_WHERE && $i->{_driver} ne 'Pg') {
+            # Freed at the end with no script frame to name (after a die in here, say): DBI
+            # names the script statement Perl was last at, which DBD::SQLite's XS leaves alone;
+            # DBD::Pg's Perl-level code leaves no location at all.
+            $where = $LAST_WHERE;
+        }
         warn "Issuing rollback() due to DESTROY without explicit disconnect() of $i->{_class}::db handle $i->{Name}"
-             . DBI::_where() if $i->{Warn} // 1;
+             . $where if $i->{Warn} // 1;
     }
     if ($BRIDGE && !$DBI::ENDED) {
         eval { DBI::_bcall('disconnect', { handle => $i->{_handle} }) };
@@ -1100,10 +1107,17 @@ sub selectrow_arrayref {
 
 sub selectrow_array {
     my ($dbh, $sql, $attr, @binds) = @_;
-    my $sth = _run($dbh, $sql, $attr, \@binds) or return DBI::_report(tied(%$dbh), 'selectrow_array', ());
+    my $sth = _run($dbh, $sql, $attr, \@binds);
+    if (!$sth) {
+        DBI::_report(tied(%$dbh), 'selectrow_array', undef);
+        return;
+    }
     my $si = tied %$sth;
     my $row = DBI::st::_fetch($si);
-    return DBI::_report($si, 'selectrow_array', ()) if !$row && $si->{_errs}{err};
+    if (!$row && $si->{_errs}{err}) {
+        DBI::_report($si, 'selectrow_array', undef);
+        return;
+    }
     DBI::st::_finish($si);
     return () unless $row;
     return wantarray ? @$row : $row->[0];
@@ -1276,7 +1290,11 @@ sub _execute {
 sub execute {
     my $sth = $_[0];
     my $si = tied %$sth;
-    if (!defined wantarray && $si->{_batchable} && !$si->{_inout} && $si->{_dbi}{Active} && !$si->{_closed}) {
+    # Void context: nobody reads the result, so it may wait for a batch -- unless the script is
+    # inside an eval with RaiseError/HandleError, where it means to catch this execute's error
+    # right here (`eval { $sth->execute(...) };` is void context too).
+    if (!defined wantarray && $si->{_batchable} && !$si->{_inout} && $si->{_dbi}{Active} && !$si->{_closed}
+        && !($^S && ($si->{RaiseError} || $si->{HandleError}))) {
         return _queue($si, @_[1 .. $#_]);
     }
     my $rv = _execute(@_);
@@ -1302,16 +1320,18 @@ sub _queue {
         $b = undef;
     }
     # A batch on another connection goes first: the script did that work first.
-    for my $key (grep { $_ ne $di->{_handle} } keys %PENDING) {
-        my $other = delete $PENDING{$key};
-        DBI::_flush($other) if $other;
+    if (%PENDING && keys(%PENDING) > ($b ? 1 : 0)) {
+        for my $key (grep { $_ ne $di->{_handle} } keys %PENDING) {
+            my $other = delete $PENDING{$key};
+            DBI::_flush($other) if $other;
+        }
     }
     DBI::_collect() if $DBI::INFLIGHT;
     if ($PIPELINED) {
         $PIPELINED = 0;
         DBI::_bridge()->sync;
     }
-    DBI::_clear_err($si);
+    if (defined $si->{_errs}{err}) { DBI::_clear_err($si) } else { $DBI::lasth = $si }
     if (!$b) {
         $b = $di->{_batch} = { sth => $si, sets => [], where => [], bytes => 0, types => $bt,
                                types_json => $bt ? JSON::PP->new->canonical->encode($bt) : '' };
@@ -1486,6 +1506,7 @@ sub fetchall_hashref {
         push @kidx, $p;
     }
     my %out;
+    no warnings 'uninitialized';    # NULL keys, as DBI makes them ''
     while (my $row = _fetch($si)) {
         my $ref = \%out;
         $ref = $ref->{ $row->[$_] } ||= {} for @kidx[0 .. $#kidx - 1];
@@ -1617,6 +1638,7 @@ sub dump_results {
 sub DESTROY {
     my $si = tied %{ $_[0] } or return;
     local ($@, $?, $!);
+    DBI::_where();    # remembers where the script is, for a database handle freed with us
     my $di = $si->{_dbi};
     if ($di && $di->{_batch} && $di->{_batch}{sth} == $si) {
         eval { DBI::_flush($di) };

@@ -29,9 +29,9 @@ my \$result = \$bridge->call_python('database', 'connect', {
 die "Failed to connect: " . \$result->{error} unless \$result->{success};
 
 for my \$sql ('create table users (name varchar(20), email varchar(40), active integer)',
-             "insert into users values ('ann', 'ann\@example.com', 1)",
-             "insert into users values ('bob', 'bob\@example.com', 0)",
-             "insert into users values ('cid', 'cid\@example.com', 1)") {
+             "insert into users values ('ann', 'ann\\\@example.com', 1)",
+             "insert into users values ('bob', 'bob\\\@example.com', 0)",
+             "insert into users values ('cid', 'cid\\\@example.com', 1)") {
     \$result = \$bridge->call_python('database', 'execute_statement', { sql => \$sql });
     die "Query failed: " . \$result->{error} unless \$result->{success};
 }
