@@ -69,7 +69,11 @@ internal sealed class RowBlockWriter
         Rows = 0;
     }
 
-    /// <summary>Demotes column <paramref name="column"/> of this block to another kind (e.g. 'u' to 'b' when all its text is ASCII). Only before the first row.</summary>
+    /// <summary>
+    /// Sets column <paramref name="column"/>'s kind for this block (SQLite: the first row's value
+    /// types). Only before the first row. Not for turning ASCII 'u' text into 'b': Perl flags 'u'
+    /// values as characters even when ASCII, as DBD::Pg does, and 'b' would lose that.
+    /// </summary>
     public void SetKind(int column, char kind)
     {
         if (Rows != 0 || _column != 0) throw new InvalidOperationException("kinds are fixed once a row is written");

@@ -117,6 +117,12 @@ internal sealed partial class SqliteSession : IDbSession, IDbDirectDo, IDbByteSq
 
     internal void Forget(SqliteStatement statement) => _statements.Remove(statement);
 
+    /// <summary>Makes the running statement fail with SQLITE_INTERRUPT (safe from another thread).</summary>
+    internal void Interrupt()
+    {
+        if (!_closed) raw.sqlite3_interrupt(_db);
+    }
+
     /// <summary>DBD::SQLite's do without binds: the first statement of the text, returning sqlite3_changes whatever it was.</summary>
     public ValueTask<long> DoAsync(string sql, CancellationToken cancellation) => DoAsync(SqliteProvider.Utf8(sql), cancellation);
 

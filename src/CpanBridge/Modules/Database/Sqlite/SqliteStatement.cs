@@ -65,6 +65,8 @@ internal sealed class SqliteStatement : IDbStatement
         _chopBlanks = options.ChopBlanks;
 
         _session.BeforeExecute(_isBegin);
+        // A client that goes away mid-query should not leave the daemon running it to the end.
+        using var interrupt = cancellation.CanBeCanceled ? cancellation.Register(_session.Interrupt) : default;
         var rc = raw.sqlite3_step(_stmt);
         if (rc == raw.SQLITE_ROW)
         {
@@ -149,6 +151,7 @@ internal sealed class SqliteStatement : IDbStatement
             }
         }
         Span<byte> number = stackalloc byte[32];
+        using var interrupt = cancellation.CanBeCanceled ? cancellation.Register(_session.Interrupt) : default;
         while (block.Rows < maxRows && !block.Full)
         {
             for (var c = 0; c < _columnCount; c++)
