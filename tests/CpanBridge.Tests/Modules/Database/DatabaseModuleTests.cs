@@ -165,6 +165,16 @@ public class DatabaseModuleTests
         Assert.Equal(0, await Do("update z set a = 1 where 0"));
         // Only the first statement of the text runs, as with DBD::SQLite.
         Assert.Equal(1, await Do("insert into z values(3); insert into z values(4)"));
+
+        // With sqlite_allow_multiple_statements every statement runs; do returns the last one's changes.
+        var multi = await ConnectSqlite(client, ":memory:", attributes: new JsonObject { ["sqlite_allow_multiple_statements"] = 1 });
+        var (result, _) = await Ok(client, "do", new JsonObject
+        {
+            ["handle"] = multi, ["sql"] = "create table y(a); insert into y values(1),(2); insert into y values(3); -- done",
+        });
+        Assert.Equal(1, result["rows"]!.GetValue<long>());
+        await Ok(client, "execute_statement", new JsonObject { ["handle"] = multi, ["sql"] = "select count(*) as n from y" });
+        Assert.Equal(3, (await Ok(client, "fetch_row", new JsonObject())).Result["n"]!.GetValue<long>());
     }
 
     [Fact]
