@@ -30,7 +30,7 @@ internal interface IDbSession : IAsyncDisposable
     ValueTask<JsonNode?> LastInsertIdAsync(string? catalog, string? schema, string? table, string? field,
         CancellationToken cancellation);
 
-    /// <summary>DBI's table_info/column_info: an executed statement whose rows follow DBI's column layout.</summary>
+    /// <summary>DBI's table_info/column_info: a statement (binds fixed, if any) that the module executes once with no binds; its rows follow DBI's column layout.</summary>
     ValueTask<IDbStatement> TableInfoAsync(string? catalog, string? schema, string? table, string? type,
         CancellationToken cancellation);
     ValueTask<IDbStatement> ColumnInfoAsync(string? catalog, string? schema, string? table, string? column,

@@ -165,6 +165,16 @@ public class DatabaseModuleTests
         Assert.Equal(0, await Do("update z set a = 1 where 0"));
         // Only the first statement of the text runs, as with DBD::SQLite.
         Assert.Equal(1, await Do("insert into z values(3); insert into z values(4)"));
+
+        // With sqlite_allow_multiple_statements every statement runs; do returns the last one's changes.
+        var multi = await ConnectSqlite(client, ":memory:", attributes: new JsonObject { ["sqlite_allow_multiple_statements"] = 1 });
+        var (result, _) = await Ok(client, "do", new JsonObject
+        {
+            ["handle"] = multi, ["sql"] = "create table y(a); insert into y values(1),(2); insert into y values(3); -- done",
+        });
+        Assert.Equal(1, result["rows"]!.GetValue<long>());
+        await Ok(client, "execute_statement", new JsonObject { ["handle"] = multi, ["sql"] = "select count(*) as n from y" });
+        Assert.Equal(3, (await Ok(client, "fetch_row", new JsonObject())).Result["n"]!.GetValue<long>());
     }
 
     [Fact]
@@ -454,5 +464,63 @@ public class DatabaseModuleTests
         Assert.True((await Ok(client, "ping", new JsonObject())).Result["alive"]!.GetValue<bool>());
         File.Delete(DbFile(bridge));
         Assert.False((await Ok(client, "ping", new JsonObject { ["handle"] = dbh })).Result["alive"]!.GetValue<bool>());
+    }
+}
+
+/// <summary>The module over the built-in PostgreSQL provider (skipped without CPAN_BRIDGE_TEST_PG_DSN).</summary>
+public class DatabaseModulePgTests
+{
+    [Fact]
+    public async Task Pg_through_the_module_connects_queries_in_blocks_and_reports_DBD_Pg_errors()
+    {
+        var dsn = Environment.GetEnvironmentVariable("CPAN_BRIDGE_TEST_PG_DSN");
+        if (string.IsNullOrEmpty(dsn)) return;
+        // The script's PG* variables travel with connect, as the drop-in sends them; taking them
+        // from the shared snapshot also keeps it from being taken after a connect cleared them.
+        var env = new JsonObject();
+        foreach (var (key, value) in PgTestSupport.ScriptEnvironment()) env[key] = value;
+        using var bridge = new TestBridge();
+        var client = bridge.Connect();
+        var (connected, _) = await Ok(client, "connect", new JsonObject
+        {
+            ["dsn"] = dsn,
+            ["env"] = env.DeepClone(),
+            ["username"] = Environment.GetEnvironmentVariable("CPAN_BRIDGE_TEST_PG_USER") ?? Environment.GetEnvironmentVariable("PGUSER"),
+        });
+        Assert.Equal("Pg", connected["driver"]!.GetValue<string>());
+        var dbh = connected["handle"]!.GetValue<string>();
+        var (prepared, _) = await Ok(client, "prepare", new JsonObject { ["handle"] = dbh, ["sql"] = "select g, 'n' || g from generate_series(1, ?::int) g" });
+        var sth = prepared["handle"]!.GetValue<string>();
+        var (first, block) = await Ok(client, "execute", new JsonObject { ["handle"] = sth, ["block_rows"] = 2 }, Binds(('i', "3")));
+        // DBD::Pg buffers the result: execute returns the row count.
+        Assert.Equal(3, first["rows"]!.GetValue<long>());
+        Assert.Equal(2, Rows(first, block).Count);
+        var (rest, restBlock) = await Ok(client, "fetch", new JsonObject { ["handle"] = sth });
+        Assert.Equal("3|n3", Show(Rows(rest, restBlock)).Single().Split(':')[0]);
+        Assert.True(rest["done"]!.GetValue<bool>());
+
+        var error = await Fail(client, "do", new JsonObject { ["handle"] = dbh, ["sql"] = "selec 1" });
+        Assert.Equal("E_NATIVE", error["code"]!.GetValue<string>());
+        Assert.Equal(7, error["data"]!["err"]!.GetValue<int>());
+        Assert.Equal("42601", error["data"]!["state"]!.GetValue<string>());
+        Assert.StartsWith("ERROR:  syntax error at or near \"selec\"", error["data"]!["errstr"]!.GetValue<string>());
+
+        // AutoCommit off and a lost client: nothing stays.
+        var table = "module_pg_" + Guid.NewGuid().ToString("N")[..8];
+        await Ok(client, "do", new JsonObject { ["handle"] = dbh, ["sql"] = $"create table {table}(a int)" });
+        try
+        {
+            var other = bridge.Connect();
+            var (c2, _) = await Ok(other, "connect", new JsonObject { ["dsn"] = dsn, ["auto_commit"] = false, ["env"] = env.DeepClone(),
+                ["username"] = Environment.GetEnvironmentVariable("CPAN_BRIDGE_TEST_PG_USER") ?? Environment.GetEnvironmentVariable("PGUSER") });
+            await Ok(other, "do", new JsonObject { ["handle"] = c2["handle"]!.DeepClone(), ["sql"] = $"insert into {table} values(1)" });
+            await other.CloseAsync();
+            await Ok(client, "execute_statement", new JsonObject { ["handle"] = dbh, ["sql"] = $"select count(*) as n from {table}" });
+            Assert.Equal(0, (await Ok(client, "fetch_row", new JsonObject())).Result["n"]!.GetValue<long>());
+        }
+        finally
+        {
+            await Ok(client, "do", new JsonObject { ["handle"] = dbh, ["sql"] = $"drop table {table}" });
+        }
     }
 }

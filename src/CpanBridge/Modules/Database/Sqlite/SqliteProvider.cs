@@ -45,7 +45,10 @@ internal static class SqliteProvider
             unicode: Truthy(Attribute(attributes, "sqlite_unicode")) ||
                      (long.TryParse(Attribute(attributes, "sqlite_string_mode"), out var mode) && mode >= 4),
             immediateTransactions: Attribute(attributes, "sqlite_use_immediate_transaction") is not { } immediate || Truthy(immediate),
-            seeIfItsANumber: Truthy(Attribute(attributes, "sqlite_see_if_its_a_number")));
+            seeIfItsANumber: Truthy(Attribute(attributes, "sqlite_see_if_its_a_number")))
+        {
+            AllowMultipleStatements = Truthy(Attribute(attributes, "sqlite_allow_multiple_statements")),
+        };
         return ValueTask.FromResult<IDbSession>(session);
     }
 

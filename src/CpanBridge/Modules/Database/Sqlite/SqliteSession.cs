@@ -101,16 +101,20 @@ internal sealed partial class SqliteSession : IDbSession, IDbDirectDo, IDbByteSq
     public ValueTask<IDbStatement> PrepareAsync(byte[] sql, CancellationToken cancellation) =>
         ValueTask.FromResult<IDbStatement>(Prepare(sql));
 
-    internal SqliteStatement Prepare(byte[] sql)
+    internal SqliteStatement Prepare(byte[] sql) => Prepare(sql, out _);
+
+    /// <summary>Prepares the first statement of <paramref name="sql"/>; <paramref name="consumed"/> is how many bytes it took.</summary>
+    internal SqliteStatement Prepare(ReadOnlySpan<byte> sql, out int consumed)
     {
-        var rc = raw.sqlite3_prepare_v2(_db, sql, out var stmt, out _);
+        var rc = raw.sqlite3_prepare_v2(_db, sql, out var stmt, out ReadOnlySpan<byte> tail);
         if (rc != raw.SQLITE_OK)
         {
             var error = SqliteProvider.Error(_db);
             stmt?.Dispose();
             throw error;
         }
-        var statement = new SqliteStatement(this, stmt, BeginStatement().IsMatch(global::System.Text.Encoding.Latin1.GetString(sql)));
+        consumed = sql.Length - tail.Length;
+        var statement = new SqliteStatement(this, stmt, BeginStatement().IsMatch(global::System.Text.Encoding.Latin1.GetString(sql[..consumed])));
         _statements.Add(statement);
         return statement;
     }
@@ -123,23 +127,36 @@ internal sealed partial class SqliteSession : IDbSession, IDbDirectDo, IDbByteSq
         if (!_closed) raw.sqlite3_interrupt(_db);
     }
 
-    /// <summary>DBD::SQLite's do without binds: the first statement of the text, returning sqlite3_changes whatever it was.</summary>
+    /// <summary>
+    /// DBD::SQLite's do without binds: the first statement of the text (every statement with
+    /// sqlite_allow_multiple_statements), returning sqlite3_changes() after the last whatever it was.
+    /// </summary>
     public ValueTask<long> DoAsync(string sql, CancellationToken cancellation) => DoAsync(SqliteProvider.Utf8(sql), cancellation);
 
     public async ValueTask<long> DoAsync(byte[] sql, CancellationToken cancellation)
     {
-        var statement = Prepare(sql);
-        try
+        var offset = 0;
+        int consumed;
+        do
         {
-            await statement.ExecuteAsync([], new ExecuteOptions(), cancellation);
-            statement.RunToEnd();
-            return raw.sqlite3_changes(_db);
-        }
-        finally
-        {
-            await statement.DisposeAsync();
-        }
+            var statement = Prepare(sql.AsSpan(offset), out consumed);
+            offset += consumed;
+            try
+            {
+                if (statement.IsEmpty) break;
+                await statement.ExecuteAsync([], new ExecuteOptions(), cancellation);
+                statement.RunToEnd();
+            }
+            finally
+            {
+                await statement.DisposeAsync();
+            }
+        } while (AllowMultipleStatements && offset < sql.Length && consumed > 0);
+        return raw.sqlite3_changes(_db);
     }
+
+    /// <summary>sqlite_allow_multiple_statements: do runs every statement of its text.</summary>
+    internal bool AllowMultipleStatements { get; init; }
 
     /// <summary>Called before each statement runs: starts the transaction DBD::SQLite would start.</summary>
     internal void BeforeExecute(bool isBegin)

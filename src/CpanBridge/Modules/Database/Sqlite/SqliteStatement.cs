@@ -48,6 +48,8 @@ internal sealed class SqliteStatement : IDbStatement
     }
 
     private bool Empty => _stmt is null || _stmt.IsInvalid;
+    /// <summary>Only blanks or comments: SQLite compiled no statement.</summary>
+    internal bool IsEmpty => Empty;
 
     public int ParamCount { get; }
     public IReadOnlyList<string> ParamNames { get; }
