@@ -138,8 +138,11 @@ public class PgProviderTests(ITestOutputHelper output)
         Assert.True(insert.Batchable);
         for (var i = 0; i < 200; i++)
             Assert.Equal(1, (await insert.ExecuteAsync([new BindValue('i', Encoding.ASCII.GetBytes(i.ToString()), null), U("n" + i)], new ExecuteOptions(), default)).Rows);
+        // Once prepared, a bind type given later still applies (the statement is prepared again).
+        var typed = new JsonObject { ["sql_type"] = 4 };
+        Assert.Equal(1, (await insert.ExecuteAsync([new BindValue('u', "500"u8.ToArray(), typed), Null], new ExecuteOptions(), default)).Rows);
         await insert.DisposeAsync();
-        Assert.Equal("200", (await RunAsync(session, "select count(*) from many")).Text(0, 0));
+        Assert.Equal("201", (await RunAsync(session, "select count(*) from many")).Text(0, 0));
         Assert.False((await session.PrepareAsync("insert into many values (1) returning id", default)).Batchable);
     }
 
@@ -316,6 +319,25 @@ public class PgProviderTests(ITestOutputHelper output)
         Assert.Equal("Pg", session.Driver);
         Assert.Equal("npgsql", session.Provider);
         Assert.Matches("^[0-9]{5,6}$", session.ServerVersion);
+    }
+
+    [Fact]
+    public async Task NonUtf8ClientEncodingGivesBytes()
+    {
+        if (string.IsNullOrEmpty(TestDsn))
+        {
+            output.WriteLine("SKIPPED: CPAN_BRIDGE_TEST_PG_DSN is not set");
+            return;
+        }
+        var env = ScriptEnvironment();
+        env["PGCLIENTENCODING"] = "LATIN1";
+        await using var session = await PgProvider.ConnectAsync(Request(env: env), default);
+        // Measured: DBD::Pg returns the Latin-1 bytes e9 74 e9 without the utf8 flag; both binds arrive as é.
+        var r = await RunAsync(session, "select U&'\\00e9t\\00e9', octet_length(convert_to(?::text, 'UTF8')), octet_length(convert_to(?::text, 'UTF8'))",
+            B([0xe9]), U("\u00e9"));
+        Assert.Equal('b', r.Kind(0, 0));
+        Assert.Equal(new byte[] { 0xe9, 0x74, 0xe9 }, r.Rows[0][0].Bytes);
+        Assert.Equal(["2", "2"], [r.Text(0, 1), r.Text(0, 2)]);
     }
 
     [Fact]

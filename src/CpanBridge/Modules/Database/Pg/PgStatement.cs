@@ -427,7 +427,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
             }
             columns[c] = new DbColumn(reader.GetName(c),
                 _typeOverride is not null && c < _typeOverride.Length ? _typeOverride[c]?.DeepClone() : JsonValue.Create(PgTypes.SqlType(oid)),
-                typeName, precision, scale, 2, PgTypes.Kind(oid));
+                typeName, precision, scale, 2, PgTypes.Kind(oid) is 'u' ? _session.TextKind : PgTypes.Kind(oid));
             converts[c] = oid switch { PgTypes.Bool => Convert.Bool, PgTypes.Bytea => Convert.Bytea, _ => Convert.None };
             chop[c] = options.ChopBlanks && oid is PgTypes.Bpchar or PgTypes.Char;
         }
