@@ -215,22 +215,8 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
         var lengths = result.Lengths;
         var starts = result.Starts;
         var data = result.Data;
-        if (block.Rows == 0)
-        {
-            // A character column whose values in this block are all ASCII travels as bytes: the
-            // Perl side then skips utf8::decode, and the strings print the same.
-            for (var c = 0; c < columns; c++)
-            {
-                if (result.Columns[c].Kind != 'u') continue;
-                var ascii = true;
-                for (var row = _next; row < end && ascii; row++)
-                {
-                    var cell = row * columns + c;
-                    if (lengths[cell] > 0 && !Ascii.IsValid(data.AsSpan(starts[cell], lengths[cell]))) ascii = false;
-                }
-                if (ascii) block.SetKind(c, 'b');
-            }
-        }
+        // Character columns stay 'u' even when a block is all ASCII: DBD::Pg flags every string
+        // as characters, and scripts can see the flag (utf8::is_utf8, upgrade on concatenation).
         var r = _next;
         for (; r < end && block.Bytes < BlockByteBudget; r++)
         {
