@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
@@ -45,8 +46,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
     public async ValueTask<ExecuteResult> ExecuteAsync(IReadOnlyList<BindValue> binds, ExecuteOptions options,
         CancellationToken cancellation)
     {
-        _result = null;
-        _next = 0;
+        DropResult();
         if (binds.Count != ParamCount)
             throw Core.BridgeException.Usage($"called with {binds.Count} bind variables when {ParamCount} are needed");
         if (_fixedBinds is not null) binds = _fixedBinds;
@@ -55,6 +55,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
         SetParameters(command, binds);
         await _session.BeforeStatementAsync(cancellation).ConfigureAwait(false);
         var statementIndex = 0;
+        ResultBuffer? last = null;
         try
         {
             // Preparing costs a round trip: worth it only for a statement that is executed again.
@@ -62,10 +63,14 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
                 await command.PrepareAsync(cancellation).ConfigureAwait(false);
             _executions++;
             await using var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
-            ResultBuffer? last = null;
             do
             {
-                if (reader.FieldCount > 0) last = await ReadAllAsync(reader, options, cancellation).ConfigureAwait(false);
+                if (reader.FieldCount > 0)
+                {
+                    var buffer = await ReadAllAsync(reader, options, cancellation).ConfigureAwait(false);
+                    last?.Release();
+                    last = buffer;
+                }
                 statementIndex++;
             } while (await reader.NextResultAsync(cancellation).ConfigureAwait(false));
 
@@ -74,7 +79,8 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
             if (last is not null && (statements.Count == 1 || statements[^1].StatementType == StatementType.Select))
             {
                 _result = last;
-                return new ExecuteResult(last.Rows, false, last.Columns);
+                last = null;
+                return new ExecuteResult(_result.Rows, false, _result.Columns);
             }
             var affected = statements.Count > 0 ? (long)statements[^1].Rows : 0;
 #pragma warning restore CS0618
@@ -84,6 +90,10 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
         catch (Exception e)
         {
             throw Translate(e, statementIndex);
+        }
+        finally
+        {
+            last?.Release();
         }
     }
 
@@ -108,7 +118,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
                 {
                     var result = await ExecuteAsync(sets[i], options, cancellation).ConfigureAwait(false);
                     if (result.Rows > 0) rows += result.Rows;
-                    _result = null;
+                    DropResult();
                 }
                 catch (DbError e)
                 {
@@ -117,8 +127,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
             }
             return rows;
         }
-        _result = null;
-        _next = 0;
+        DropResult();
         var done = 0;
         while (done < sets.Count)
         {
@@ -230,7 +239,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
         }
         _next = r;
         if (_next < result.Rows) return ValueTask.FromResult(false);
-        _result = null;
+        DropResult();
         return ValueTask.FromResult(true);
     }
 
@@ -239,14 +248,20 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
 
     public ValueTask FinishAsync(CancellationToken cancellation)
     {
+        DropResult();
+        return ValueTask.CompletedTask;
+    }
+
+    private void DropResult()
+    {
+        _result?.Release();
         _result = null;
         _next = 0;
-        return ValueTask.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()
     {
-        _result = null;
+        DropResult();
         if (_command is null) return;
         try
         {
@@ -489,13 +504,17 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
     [GeneratedRegex(@"\breturning\b", RegexOptions.IgnoreCase)]
     private static partial Regex Returning();
 
-    /// <summary>A whole result in one byte array: cell i is Data[Starts[i]..+Lengths[i]], Lengths[i] -1 for NULL.</summary>
+    /// <summary>
+    /// A whole result in one byte array: cell i is Data[Starts[i]..+Lengths[i]], Lengths[i] -1 for
+    /// NULL. The arrays come from the shared pool and go back to it once the rows are sent, so a
+    /// job fetching big results again and again does not churn the large object heap.
+    /// </summary>
     private sealed class ResultBuffer(IReadOnlyList<DbColumn> columns)
     {
         public IReadOnlyList<DbColumn> Columns { get; } = columns;
-        public byte[] Data = new byte[16 * 1024];
-        public int[] Starts = new int[256];
-        public int[] Lengths = new int[256];
+        public byte[] Data = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        public int[] Starts = ArrayPool<int>.Shared.Rent(1024);
+        public int[] Lengths = ArrayPool<int>.Shared.Rent(1024);
         private int _used;
         private int _cells;
 
@@ -515,7 +534,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
             {
                 var size = Math.Max((long)Data.Length * 2, (long)_used + length);
                 if (size > Array.MaxLength) throw new InsufficientMemoryException("query result larger than 2 GB");
-                Array.Resize(ref Data, (int)size);
+                Data = Grow(Data, (int)size, _used);
             }
             return _used;
         }
@@ -531,8 +550,23 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
         private void EnsureCells()
         {
             if (_cells < Starts.Length) return;
-            Array.Resize(ref Starts, Starts.Length * 2);
-            Array.Resize(ref Lengths, Lengths.Length * 2);
+            Starts = Grow(Starts, Starts.Length * 2, _cells);
+            Lengths = Grow(Lengths, Lengths.Length * 2, _cells);
+        }
+
+        private static T[] Grow<T>(T[] old, int size, int used)
+        {
+            var grown = ArrayPool<T>.Shared.Rent(size);
+            Array.Copy(old, grown, used);
+            ArrayPool<T>.Shared.Return(old);
+            return grown;
+        }
+
+        public void Release()
+        {
+            ArrayPool<byte>.Shared.Return(Interlocked.Exchange(ref Data, [])!);
+            ArrayPool<int>.Shared.Return(Interlocked.Exchange(ref Starts, [])!);
+            ArrayPool<int>.Shared.Return(Interlocked.Exchange(ref Lengths, [])!);
         }
     }
 
