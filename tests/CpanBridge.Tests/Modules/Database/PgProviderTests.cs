@@ -94,6 +94,22 @@ public class PgProviderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task LargeValuesArriveWhole()
+    {
+        await using var session = await ConnectAsync(output);
+        if (session is null) return;
+        var r = await RunAsync(session, "select g, repeat('x', g * 7000), decode(repeat('ff', g * 5000), 'hex') from generate_series(1, 12) g");
+        for (var row = 0; row < 12; row++)
+        {
+            Assert.Equal(new string('x', (row + 1) * 7000), r.Text(row, 1));
+            var bytes = r.Rows[row][2].Bytes!;
+            Assert.Equal((row + 1) * 5000, bytes.Length);
+            Assert.All(bytes, b => Assert.Equal(0xff, b));
+        }
+        Assert.Equal(new string('y', 3_000_000), (await RunAsync(session, "select repeat('y', 3000000)")).Text(0, 0));
+    }
+
+    [Fact]
     public async Task PlaceholdersAndBinds()
     {
         await using var session = await ConnectAsync(output);

@@ -180,6 +180,8 @@ internal static partial class PgProvider
             Timeout = 0,
             CommandTimeout = 0,
             MaxAutoPrepare = 0,
+            // Big results arrive in fewer socket reads (Npgsql reads 8 KB at a time by default).
+            ReadBufferSize = 64 * 1024,
         };
         var host = settings.GetValueOrDefault("hostaddr") ?? settings.GetValueOrDefault("host");
         builder.Host = string.IsNullOrEmpty(host) ? DefaultSocketDirectory() : host;

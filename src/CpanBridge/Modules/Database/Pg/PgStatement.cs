@@ -397,6 +397,9 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
 
     private enum Convert : byte { None, Bool, Bytea }
 
+    /// <summary>Free bytes kept ahead of each cell read, so most values need a single copy.</summary>
+    private const int MinimumFree = 16 * 1024;
+
     private async ValueTask<ResultBuffer> ReadAllAsync(NpgsqlDataReader reader, ExecuteOptions options, CancellationToken ct)
     {
         var count = reader.FieldCount;
@@ -442,9 +445,16 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
                     buffer.AddNull();
                     continue;
                 }
-                var length = (int)reader.GetBytes(c, 0, null, 0, 0);
-                var start = buffer.Reserve(length);
-                if (length > 0) reader.GetBytes(c, 0, buffer.Data, start, length);
+                // One copy straight into the free space; only a value larger than it takes more.
+                var start = buffer.Reserve(MinimumFree);
+                var length = (int)reader.GetBytes(c, 0, buffer.Data, start, buffer.Data.Length - start);
+                while (start + length == buffer.Data.Length)
+                {
+                    buffer.Reserve(MinimumFree, pending: length);
+                    var more = (int)reader.GetBytes(c, length, buffer.Data, start + length, buffer.Data.Length - start - length);
+                    if (more == 0) break;
+                    length += more;
+                }
                 var cell = buffer.Data.AsSpan(start, length);
                 switch (converts[c])
                 {
@@ -527,14 +537,17 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
             Lengths[_cells++] = -1;
         }
 
-        /// <summary>Room for <paramref name="length"/> bytes; returns where they go.</summary>
-        public int Reserve(int length)
+        /// <summary>
+        /// Room for <paramref name="length"/> bytes after the committed ones and the
+        /// <paramref name="pending"/> bytes of a cell being read (kept when the array grows); returns where the cell starts.
+        /// </summary>
+        public int Reserve(int length, int pending = 0)
         {
-            if (_used + length > Data.Length)
+            if ((long)_used + pending + length > Data.Length)
             {
-                var size = Math.Max((long)Data.Length * 2, (long)_used + length);
+                var size = Math.Max((long)Data.Length * 2, (long)_used + pending + length);
                 if (size > Array.MaxLength) throw new InsufficientMemoryException("query result larger than 2 GB");
-                Data = Grow(Data, (int)size, _used);
+                Data = Grow(Data, (int)size, _used + pending);
             }
             return _used;
         }
