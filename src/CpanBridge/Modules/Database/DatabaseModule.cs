@@ -642,7 +642,8 @@ public sealed class DatabaseModule : IBridgeModule
         public IDbStatement Statement { get; } = statement;
         public IReadOnlyList<DbColumn> Columns { get; set; } = [];
         public bool Done { get; set; } = true;
-        public RowBlockWriter Block { get; } = new() { ByteBudget = DefaultBlockBytes };
+        // Made at the first block: a script may hold hundreds of prepared inserts that never read rows.
+        public RowBlockWriter Block => field ??= new RowBlockWriter { ByteBudget = DefaultBlockBytes };
         /// <summary>Rows the raw API has read ahead and not yet handed out.</summary>
         public List<RowCell[]>? Buffered { get; set; }
         public int BufferIndex { get; set; }

@@ -35,8 +35,8 @@ public class PgProviderTests(ITestOutputHelper output)
         for (var c = 0; c < expected.Length; c++)
             if (c != 14) Assert.Equal(expected[c], r.Text(0, c));
         Assert.Equal(new byte[] { 0, 0xff }, r.Rows[0][14].Bytes);
-        // Per column: i numbers, f floats, u character strings, b bytes (ASCII text demoted to b).
-        Assert.Equal("ibubibibfffiibbbbbbbbbb", r.Kinds[0]);
+        // Per column: i numbers, f floats, u character strings (ASCII too: DBD::Pg flags them all), b bytea.
+        Assert.Equal("iuuuiuiufffiiubuuuuuuuu", r.Kinds[0]);
         Assert.Equal('u', r.Kind(0, 2));
         Assert.Equal('N', r.Kind(0, 3));
         Assert.Equal(4, cols[0].Precision);
@@ -79,7 +79,7 @@ public class PgProviderTests(ITestOutputHelper output)
         var statement = await session.PrepareAsync("select g, 'r' || g, case when g = 3 then 'é' end from generate_series(1, 5) g", default);
         var r = await RunAsync(statement, [], blockRows: 2);
         Assert.Equal(5, r.Rows.Count);
-        Assert.Equal(["ibb", "ibu", "ibb"], r.Kinds);
+        Assert.Equal(["iuu", "iuu", "iuu"], r.Kinds);
         Assert.Equal("é", r.Text(2, 2));
         Assert.Equal('N', r.Kind(3, 2));
         // Executing again starts over; finish discards the rest.
@@ -91,6 +91,22 @@ public class PgProviderTests(ITestOutputHelper output)
         Assert.True(await statement.ReadBlockAsync(block, 10, default));
         Assert.Equal(0, block.Rows);
         await statement.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task LargeValuesArriveWhole()
+    {
+        await using var session = await ConnectAsync(output);
+        if (session is null) return;
+        var r = await RunAsync(session, "select g, repeat('x', g * 7000), decode(repeat('ff', g * 5000), 'hex') from generate_series(1, 12) g");
+        for (var row = 0; row < 12; row++)
+        {
+            Assert.Equal(new string('x', (row + 1) * 7000), r.Text(row, 1));
+            var bytes = r.Rows[row][2].Bytes!;
+            Assert.Equal((row + 1) * 5000, bytes.Length);
+            Assert.All(bytes, b => Assert.Equal(0xff, b));
+        }
+        Assert.Equal(new string('y', 3_000_000), (await RunAsync(session, "select repeat('y', 3000000)")).Text(0, 0));
     }
 
     [Fact]
@@ -138,8 +154,11 @@ public class PgProviderTests(ITestOutputHelper output)
         Assert.True(insert.Batchable);
         for (var i = 0; i < 200; i++)
             Assert.Equal(1, (await insert.ExecuteAsync([new BindValue('i', Encoding.ASCII.GetBytes(i.ToString()), null), U("n" + i)], new ExecuteOptions(), default)).Rows);
+        // Once prepared, a bind type given later still applies (the statement is prepared again).
+        var typed = new JsonObject { ["sql_type"] = 4 };
+        Assert.Equal(1, (await insert.ExecuteAsync([new BindValue('u', "500"u8.ToArray(), typed), Null], new ExecuteOptions(), default)).Rows);
         await insert.DisposeAsync();
-        Assert.Equal("200", (await RunAsync(session, "select count(*) from many")).Text(0, 0));
+        Assert.Equal("201", (await RunAsync(session, "select count(*) from many")).Text(0, 0));
         Assert.False((await session.PrepareAsync("insert into many values (1) returning id", default)).Batchable);
     }
 
@@ -316,6 +335,25 @@ public class PgProviderTests(ITestOutputHelper output)
         Assert.Equal("Pg", session.Driver);
         Assert.Equal("npgsql", session.Provider);
         Assert.Matches("^[0-9]{5,6}$", session.ServerVersion);
+    }
+
+    [Fact]
+    public async Task NonUtf8ClientEncodingGivesBytes()
+    {
+        if (string.IsNullOrEmpty(TestDsn))
+        {
+            output.WriteLine("SKIPPED: CPAN_BRIDGE_TEST_PG_DSN is not set");
+            return;
+        }
+        var env = ScriptEnvironment();
+        env["PGCLIENTENCODING"] = "LATIN1";
+        await using var session = await PgProvider.ConnectAsync(Request(env: env), default);
+        // Measured: DBD::Pg returns the Latin-1 bytes e9 74 e9 without the utf8 flag; both binds arrive as é.
+        var r = await RunAsync(session, "select U&'\\00e9t\\00e9', octet_length(convert_to(?::text, 'UTF8')), octet_length(convert_to(?::text, 'UTF8'))",
+            B([0xe9]), U("\u00e9"));
+        Assert.Equal('b', r.Kind(0, 0));
+        Assert.Equal(new byte[] { 0xe9, 0x74, 0xe9 }, r.Rows[0][0].Bytes);
+        Assert.Equal(["2", "2"], [r.Text(0, 1), r.Text(0, 2)]);
     }
 
     [Fact]

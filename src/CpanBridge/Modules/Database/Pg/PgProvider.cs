@@ -180,6 +180,8 @@ internal static partial class PgProvider
             Timeout = 0,
             CommandTimeout = 0,
             MaxAutoPrepare = 0,
+            // Big results arrive in fewer socket reads (Npgsql reads 8 KB at a time by default).
+            ReadBufferSize = 64 * 1024,
         };
         var host = settings.GetValueOrDefault("hostaddr") ?? settings.GetValueOrDefault("host");
         builder.Host = string.IsNullOrEmpty(host) ? DefaultSocketDirectory() : host;
@@ -212,7 +214,12 @@ internal static partial class PgProvider
         if (settings.TryGetValue("sslpassword", out var sslPassword)) builder.SslPassword = sslPassword;
         if (Integer(settings, "connect_timeout") is { } timeout) builder.Timeout = Math.Clamp(timeout, 0, 1024);
         builder.ApplicationName = settings.GetValueOrDefault("application_name") ?? settings.GetValueOrDefault("fallback_application_name") ?? "";
-        if (settings.TryGetValue("client_encoding", out var encoding)) builder.ClientEncoding = encoding;
+        if (settings.TryGetValue("client_encoding", out var encoding))
+        {
+            builder.ClientEncoding = encoding;
+            // Npgsql encodes strings by its own Encoding setting, not by client_encoding.
+            if (DotnetEncoding(encoding) is { } dotnet) builder.Encoding = dotnet;
+        }
         if (settings.TryGetValue("target_session_attrs", out var attrs)) builder.TargetSessionAttributes = attrs;
         if (settings.TryGetValue("krbsrvname", out var krb)) builder.KerberosServiceName = krb;
         if (settings.TryGetValue("keepalives_idle", out _) && Integer(settings, "keepalives_idle") is { } idle)
@@ -227,6 +234,31 @@ internal static partial class PgProvider
         if (options.Trim().Length > 0) builder.Options = options.Trim();
         if (settings.TryGetValue("env:PGTZ", out var tz)) builder.Timezone = tz;
         return builder;
+    }
+
+    private static int _codePagesRegistered;
+
+    /// <summary>The .NET name of a PostgreSQL client encoding, for the ones scripts use.</summary>
+    private static string? DotnetEncoding(string pgName)
+    {
+        var name = pgName.Replace("_", "").Replace("-", "").ToUpperInvariant() switch
+        {
+            "UTF8" or "UNICODE" => "utf-8",
+            "LATIN1" or "ISO88591" => "iso-8859-1",
+            "LATIN2" or "ISO88592" => "iso-8859-2",
+            "LATIN9" or "ISO885915" => "iso-8859-15",
+            "WIN1250" => "windows-1250",
+            "WIN1251" => "windows-1251",
+            "WIN1252" => "windows-1252",
+            "KOI8R" or "KOI8" => "koi8-r",
+            "EUCJP" => "euc-jp",
+            "SJIS" => "shift_jis",
+            _ => null,
+        };
+        if (name is null) return null;
+        if (Interlocked.Exchange(ref _codePagesRegistered, 1) == 0)
+            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return name;
     }
 
     private static string EscapeOption(string value) => value.Replace("\\", "\\\\").Replace(" ", "\\ ");

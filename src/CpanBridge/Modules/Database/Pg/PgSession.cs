@@ -23,12 +23,21 @@ internal sealed class PgSession : IDbSession
         _connection = connection;
         _autoCommit = autoCommit;
         Driver = driver;
+        if (connection.PostgresParameters.TryGetValue("client_encoding", out var encoding)
+            && !encoding.Equals("UTF8", StringComparison.OrdinalIgnoreCase) && !encoding.Equals("UNICODE", StringComparison.OrdinalIgnoreCase))
+            TextKind = 'b';
         // DBD::Pg's pg_server_version: 150018 for 15.18.
         var version = connection.PostgreSqlVersion;
         ServerVersion = (version.Major >= 10
             ? version.Major * 10000 + Math.Max(version.Minor, 0)
             : version.Major * 10000 + Math.Max(version.Minor, 0) * 100 + Math.Max(version.Build, 0)).ToString(CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// DBD::Pg flags strings as characters only when the client encoding is UTF8 (pg_enable_utf8 -1);
+    /// with PGCLIENTENCODING=LATIN1 and the like a script gets that encoding's bytes.
+    /// </summary>
+    internal char TextKind { get; } = 'u';
 
     public string Driver { get; }
     public string Provider => "npgsql";

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
@@ -45,8 +46,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
     public async ValueTask<ExecuteResult> ExecuteAsync(IReadOnlyList<BindValue> binds, ExecuteOptions options,
         CancellationToken cancellation)
     {
-        _result = null;
-        _next = 0;
+        DropResult();
         if (binds.Count != ParamCount)
             throw Core.BridgeException.Usage($"called with {binds.Count} bind variables when {ParamCount} are needed");
         if (_fixedBinds is not null) binds = _fixedBinds;
@@ -55,6 +55,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
         SetParameters(command, binds);
         await _session.BeforeStatementAsync(cancellation).ConfigureAwait(false);
         var statementIndex = 0;
+        ResultBuffer? last = null;
         try
         {
             // Preparing costs a round trip: worth it only for a statement that is executed again.
@@ -62,10 +63,14 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
                 await command.PrepareAsync(cancellation).ConfigureAwait(false);
             _executions++;
             await using var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
-            ResultBuffer? last = null;
             do
             {
-                if (reader.FieldCount > 0) last = await ReadAllAsync(reader, options, cancellation).ConfigureAwait(false);
+                if (reader.FieldCount > 0)
+                {
+                    var buffer = await ReadAllAsync(reader, options, cancellation).ConfigureAwait(false);
+                    last?.Release();
+                    last = buffer;
+                }
                 statementIndex++;
             } while (await reader.NextResultAsync(cancellation).ConfigureAwait(false));
 
@@ -74,7 +79,8 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
             if (last is not null && (statements.Count == 1 || statements[^1].StatementType == StatementType.Select))
             {
                 _result = last;
-                return new ExecuteResult(last.Rows, false, last.Columns);
+                last = null;
+                return new ExecuteResult(_result.Rows, false, _result.Columns);
             }
             var affected = statements.Count > 0 ? (long)statements[^1].Rows : 0;
 #pragma warning restore CS0618
@@ -84,6 +90,10 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
         catch (Exception e)
         {
             throw Translate(e, statementIndex);
+        }
+        finally
+        {
+            last?.Release();
         }
     }
 
@@ -108,7 +118,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
                 {
                     var result = await ExecuteAsync(sets[i], options, cancellation).ConfigureAwait(false);
                     if (result.Rows > 0) rows += result.Rows;
-                    _result = null;
+                    DropResult();
                 }
                 catch (DbError e)
                 {
@@ -117,8 +127,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
             }
             return rows;
         }
-        _result = null;
-        _next = 0;
+        DropResult();
         var done = 0;
         while (done < sets.Count)
         {
@@ -215,22 +224,8 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
         var lengths = result.Lengths;
         var starts = result.Starts;
         var data = result.Data;
-        if (block.Rows == 0)
-        {
-            // A character column whose values in this block are all ASCII travels as bytes: the
-            // Perl side then skips utf8::decode, and the strings print the same.
-            for (var c = 0; c < columns; c++)
-            {
-                if (result.Columns[c].Kind != 'u') continue;
-                var ascii = true;
-                for (var row = _next; row < end && ascii; row++)
-                {
-                    var cell = row * columns + c;
-                    if (lengths[cell] > 0 && !Ascii.IsValid(data.AsSpan(starts[cell], lengths[cell]))) ascii = false;
-                }
-                if (ascii) block.SetKind(c, 'b');
-            }
-        }
+        // Character columns stay 'u' even when a block is all ASCII: DBD::Pg flags every string
+        // as characters, and scripts can see the flag (utf8::is_utf8, upgrade on concatenation).
         var r = _next;
         for (; r < end && block.Bytes < BlockByteBudget; r++)
         {
@@ -244,7 +239,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
         }
         _next = r;
         if (_next < result.Rows) return ValueTask.FromResult(false);
-        _result = null;
+        DropResult();
         return ValueTask.FromResult(true);
     }
 
@@ -253,14 +248,20 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
 
     public ValueTask FinishAsync(CancellationToken cancellation)
     {
+        DropResult();
+        return ValueTask.CompletedTask;
+    }
+
+    private void DropResult()
+    {
+        _result?.Release();
         _result = null;
         _next = 0;
-        return ValueTask.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()
     {
-        _result = null;
+        DropResult();
         if (_command is null) return;
         try
         {
@@ -396,6 +397,9 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
 
     private enum Convert : byte { None, Bool, Bytea }
 
+    /// <summary>Free bytes kept ahead of each cell read, so most values need a single copy.</summary>
+    private const int MinimumFree = 16 * 1024;
+
     private async ValueTask<ResultBuffer> ReadAllAsync(NpgsqlDataReader reader, ExecuteOptions options, CancellationToken ct)
     {
         var count = reader.FieldCount;
@@ -427,7 +431,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
             }
             columns[c] = new DbColumn(reader.GetName(c),
                 _typeOverride is not null && c < _typeOverride.Length ? _typeOverride[c]?.DeepClone() : JsonValue.Create(PgTypes.SqlType(oid)),
-                typeName, precision, scale, 2, PgTypes.Kind(oid));
+                typeName, precision, scale, 2, PgTypes.Kind(oid) is 'u' ? _session.TextKind : PgTypes.Kind(oid));
             converts[c] = oid switch { PgTypes.Bool => Convert.Bool, PgTypes.Bytea => Convert.Bytea, _ => Convert.None };
             chop[c] = options.ChopBlanks && oid is PgTypes.Bpchar or PgTypes.Char;
         }
@@ -441,9 +445,16 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
                     buffer.AddNull();
                     continue;
                 }
-                var length = (int)reader.GetBytes(c, 0, null, 0, 0);
-                var start = buffer.Reserve(length);
-                if (length > 0) reader.GetBytes(c, 0, buffer.Data, start, length);
+                // One copy straight into the free space; only a value larger than it takes more.
+                var start = buffer.Reserve(MinimumFree);
+                var length = (int)reader.GetBytes(c, 0, buffer.Data, start, buffer.Data.Length - start);
+                while (start + length == buffer.Data.Length)
+                {
+                    buffer.Reserve(MinimumFree, pending: length);
+                    var more = (int)reader.GetBytes(c, length, buffer.Data, start + length, buffer.Data.Length - start - length);
+                    if (more == 0) break;
+                    length += more;
+                }
                 var cell = buffer.Data.AsSpan(start, length);
                 switch (converts[c])
                 {
@@ -503,13 +514,17 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
     [GeneratedRegex(@"\breturning\b", RegexOptions.IgnoreCase)]
     private static partial Regex Returning();
 
-    /// <summary>A whole result in one byte array: cell i is Data[Starts[i]..+Lengths[i]], Lengths[i] -1 for NULL.</summary>
+    /// <summary>
+    /// A whole result in one byte array: cell i is Data[Starts[i]..+Lengths[i]], Lengths[i] -1 for
+    /// NULL. The arrays come from the shared pool and go back to it once the rows are sent, so a
+    /// job fetching big results again and again does not churn the large object heap.
+    /// </summary>
     private sealed class ResultBuffer(IReadOnlyList<DbColumn> columns)
     {
         public IReadOnlyList<DbColumn> Columns { get; } = columns;
-        public byte[] Data = new byte[16 * 1024];
-        public int[] Starts = new int[256];
-        public int[] Lengths = new int[256];
+        public byte[] Data = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        public int[] Starts = ArrayPool<int>.Shared.Rent(1024);
+        public int[] Lengths = ArrayPool<int>.Shared.Rent(1024);
         private int _used;
         private int _cells;
 
@@ -522,14 +537,17 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
             Lengths[_cells++] = -1;
         }
 
-        /// <summary>Room for <paramref name="length"/> bytes; returns where they go.</summary>
-        public int Reserve(int length)
+        /// <summary>
+        /// Room for <paramref name="length"/> bytes after the committed ones and the
+        /// <paramref name="pending"/> bytes of a cell being read (kept when the array grows); returns where the cell starts.
+        /// </summary>
+        public int Reserve(int length, int pending = 0)
         {
-            if (_used + length > Data.Length)
+            if ((long)_used + pending + length > Data.Length)
             {
-                var size = Math.Max((long)Data.Length * 2, (long)_used + length);
+                var size = Math.Max((long)Data.Length * 2, (long)_used + pending + length);
                 if (size > Array.MaxLength) throw new InsufficientMemoryException("query result larger than 2 GB");
-                Array.Resize(ref Data, (int)size);
+                Data = Grow(Data, (int)size, _used + pending);
             }
             return _used;
         }
@@ -545,8 +563,23 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
         private void EnsureCells()
         {
             if (_cells < Starts.Length) return;
-            Array.Resize(ref Starts, Starts.Length * 2);
-            Array.Resize(ref Lengths, Lengths.Length * 2);
+            Starts = Grow(Starts, Starts.Length * 2, _cells);
+            Lengths = Grow(Lengths, Lengths.Length * 2, _cells);
+        }
+
+        private static T[] Grow<T>(T[] old, int size, int used)
+        {
+            var grown = ArrayPool<T>.Shared.Rent(size);
+            Array.Copy(old, grown, used);
+            ArrayPool<T>.Shared.Return(old);
+            return grown;
+        }
+
+        public void Release()
+        {
+            ArrayPool<byte>.Shared.Return(Interlocked.Exchange(ref Data, [])!);
+            ArrayPool<int>.Shared.Return(Interlocked.Exchange(ref Starts, [])!);
+            ArrayPool<int>.Shared.Return(Interlocked.Exchange(ref Lengths, [])!);
         }
     }
 
