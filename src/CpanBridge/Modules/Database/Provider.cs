@@ -117,7 +117,7 @@ internal interface IDbBatchExecute
     ValueTask<long> ExecuteBatchAsync(IReadOnlyList<BindValue[]> sets, CancellationToken cancellation);
 }
 
-/// <summary>Set <see cref="Index"/> (0-based) of a batch failed with <see cref="Error"/>; the sets before it ran, affecting <see cref="Rows"/> rows.</summary>
+/// <summary>Set <see cref="Index"/> (0-based) of a batch failed with <see cref="Error"/>; the sets before it ran, the last of them affecting <see cref="Rows"/> rows.</summary>
 internal sealed class DbBatchFailure(DbError error, int index, long rows) : Exception(error.Message, error)
 {
     public DbError Error { get; } = error;

@@ -101,37 +101,41 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
     private const int BatchChunk = 1000;
 
     /// <summary>
-    /// Runs the sets as pipelined commands (one round trip per chunk). With AutoCommit on, a
-    /// pipeline is one implicit transaction, whereas each native execute commits on its own: after
-    /// a failure the sets before it are run again one by one (a sequence advances twice for
-    /// them), then the failing one, for the native error.
+    /// Runs the sets as pipelined commands (one round trip per chunk) and returns the row count of
+    /// the last one. Inside a transaction a failing set aborts it, as natively: the sets before it
+    /// stay in it and everything after fails with "current transaction is aborted". With
+    /// AutoCommit on, a pipeline is one implicit transaction, whereas each native execute commits
+    /// on its own: after a failure the sets before it are run again (pipelined), and the failing
+    /// set then fails alone, first in its pipeline, with its native error. A sequence used by
+    /// those re-run sets advances twice.
     /// </summary>
     public async ValueTask<long> ExecuteBatchAsync(IReadOnlyList<BindValue[]> sets, CancellationToken cancellation)
     {
-        long rows = 0;
-        var options = new ExecuteOptions();
+        long last = 0;
         if (_fixedBinds is not null || _rewritten.Count == 0 || sets.Count < 2)
         {
+            var options = new ExecuteOptions();
             for (var i = 0; i < sets.Count; i++)
             {
                 try
                 {
-                    var result = await ExecuteAsync(sets[i], options, cancellation).ConfigureAwait(false);
-                    if (result.Rows > 0) rows += result.Rows;
+                    last = (await ExecuteAsync(sets[i], options, cancellation).ConfigureAwait(false)).Rows;
                     DropResult();
                 }
                 catch (DbError e)
                 {
-                    throw new DbBatchFailure(e, i, rows);
+                    throw new DbBatchFailure(e, i, last);
                 }
             }
-            return rows;
+            return last;
         }
         DropResult();
         var done = 0;
+        var limit = BatchChunk;
         while (done < sets.Count)
         {
-            var count = Math.Min(BatchChunk, sets.Count - done);
+            var count = Math.Min(limit, sets.Count - done);
+            limit = BatchChunk;
             var autoCommit = _session.AutoCommit;
             await using var batch = new NpgsqlBatch(_session.Connection);
             for (var i = 0; i < count; i++)
@@ -152,43 +156,44 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
             try
             {
                 await batch.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
-                foreach (var command in batch.BatchCommands)
-                    if (command.RecordsAffected > 0) rows += command.RecordsAffected;
+                last = batch.BatchCommands[count - 1].RecordsAffected;
                 done += count;
             }
             catch (PostgresException e) when (!_session.IsBroken)
             {
-                var failed = e.BatchCommand is { } failing ? Math.Max(batch.BatchCommands.IndexOf(failing), 0) : 0;
-                if (!autoCommit)
+                var failed = FailedCommand(batch, e);
+                if (!autoCommit || failed == 0)
                 {
-                    // In a transaction the earlier sets' work stays in it (now failed), as natively.
-                    for (var i = 0; i < failed; i++)
-                        if (batch.BatchCommands[i].RecordsAffected > 0) rows += batch.BatchCommands[i].RecordsAffected;
-                    throw new DbBatchFailure(PgErrors.Statement(e, _rewritten.Sql), done + failed, rows);
+                    // First in its pipeline (or in a transaction, where the earlier sets' work stays
+                    // in the now failed transaction): exactly what the native execute of this set gives.
+                    throw new DbBatchFailure(PgErrors.Statement(e, _rewritten.Sql), done + failed, last);
                 }
-                for (var i = 0; i <= failed; i++)
-                {
-                    try
-                    {
-                        var result = await ExecuteAsync(sets[done + i], options, cancellation).ConfigureAwait(false);
-                        if (result.Rows > 0) rows += result.Rows;
-                    }
-                    catch (DbError error)
-                    {
-                        throw new DbBatchFailure(error, done + i, rows);
-                    }
-                }
-                // The failing set succeeded alone (it depended on the rolled-back ones): go on after it.
-                done += failed + 1;
+                // The next pipeline re-runs the rolled-back sets; the one after starts at the failing set.
+                limit = failed;
             }
             catch (Exception e) when (e is not DbBatchFailure)
             {
                 var translated = _session.Translate(e, _rewritten.Sql);
-                if (translated is DbError error) throw new DbBatchFailure(error, done, rows);
+                if (translated is DbError error) throw new DbBatchFailure(error, done, last);
                 throw translated;
             }
         }
-        return rows;
+        return last;
+    }
+
+    /// <summary>
+    /// Position of the command that failed in a pipeline. Npgsql does not always say (its
+    /// PostgresException.BatchCommand stays null for a batch of non-queries, measured with 10.0),
+    /// but every command that completed has its statement type set from the server's
+    /// CommandComplete; the first one without it is the one that failed.
+    /// </summary>
+    private static int FailedCommand(NpgsqlBatch batch, PostgresException e)
+    {
+        var commands = batch.BatchCommands;
+        if (e.BatchCommand is { } failing && commands.IndexOf(failing) is >= 0 and var index) return index;
+        var completed = 0;
+        while (completed < commands.Count && commands[completed].StatementType != StatementType.Unknown) completed++;
+        return Math.Min(completed, commands.Count - 1);
     }
 
     private Exception Translate(Exception e, int statementIndex)
