@@ -116,36 +116,26 @@ sub _bcall {
 }
 
 # Read-ahead: while the script works through one block of rows, the daemon already reads the
-# next (two processes, two cores). CPANBridge has no public call that returns its answer later,
-# so this uses its request/await internals when they are there, and fetches synchronously when
-# they are not (or with CPAN_BRIDGE_DBI_READAHEAD=0).
+# next (two processes, two cores), through CPANBridge's call_start/call_finish. Off with
+# CPAN_BRIDGE_DBI_READAHEAD=0 (or with a CPANBridge too old to have call_start).
 my $READAHEAD = !(defined $ENV{CPAN_BRIDGE_DBI_READAHEAD} && $ENV{CPAN_BRIDGE_DBI_READAHEAD} =~ /\A\s*(?:0|no|off|false)\s*\z/i);
 
 sub _read_ahead {
     my ($si, $params) = @_;
     return if $INFLIGHT || !$READAHEAD || %PENDING || $PIPELINED;
     my $b = _bridge();
-    return unless $b->can('_send') && $b->can('_await') && $b->can('_session');
-    my $ok = eval {
-        return 0 if ($b->{mode} || '') eq 'process';
-        my $s = $b->_session;
-        return 0 if $s->{error} || @{ $s->{resend} || [] } || !$s->{conn} || @{ $s->{conn}{pending} || [] };
-        my $entry = { module => 'database', function => 'fetch', sync => 1 };
-        my ($conn) = $b->_send($s, $entry, $params);
-        return 0 unless $conn;
-        $INFLIGHT = { si => $si, s => $s, conn => $conn, entry => $entry, pid => $$ };
-        Scalar::Util::weaken($INFLIGHT->{si});
-        1;
-    };
-    return $ok;
+    return unless $b->can('call_start');
+    return if $b->mode eq 'process';    # nothing would overlap: the call runs inside call_start
+    $INFLIGHT = { si => $si, ticket => $b->call_start('database', 'fetch', $params), pid => $$ };
+    Scalar::Util::weaken($INFLIGHT->{si});
+    return 1;
 }
 
 sub _collect {
     my $f = $INFLIGHT or return;
     $INFLIGHT = undef;
     return if $f->{pid} != $$;
-    my $env = eval { _bridge()->_await($f->{s}, $f->{conn}, $f->{entry}) }
-        || { success => 0, code => 'E_LOST', error => 'read-ahead failed: ' . ($@ || 'no answer') };
+    my $env = _bridge()->call_finish($f->{ticket});
     $f->{si}{_ahead} = $env if $f->{si};
     return;
 }
