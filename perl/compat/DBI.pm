@@ -86,6 +86,8 @@ my @INHERITED = qw(RaiseError PrintError PrintWarn HandleError Warn ChopBlanks L
 use constant { FIRST_BLOCK => 200, MAX_BLOCK => 8192 };
 # A void-context execute batch is sent when it holds this many sets or bytes.
 use constant { BATCH_SETS => 2000, BATCH_BYTES => 1 << 20 };
+# Booleans as JSON true for the daemon's Boolean parameters.
+use constant TRUE => JSON::PP::true();
 
 our $BRIDGE;        # tests may put a stand-in here
 our $INFLIGHT;      # the read-ahead fetch under way, if any (see _read_ahead)
@@ -114,36 +116,26 @@ sub _bcall {
 }
 
 # Read-ahead: while the script works through one block of rows, the daemon already reads the
-# next (two processes, two cores). CPANBridge has no public call that returns its answer later,
-# so this uses its request/await internals when they are there, and fetches synchronously when
-# they are not (or with CPAN_BRIDGE_DBI_READAHEAD=0).
+# next (two processes, two cores), through CPANBridge's call_start/call_finish. Off with
+# CPAN_BRIDGE_DBI_READAHEAD=0 (or with a CPANBridge too old to have call_start).
 my $READAHEAD = !(defined $ENV{CPAN_BRIDGE_DBI_READAHEAD} && $ENV{CPAN_BRIDGE_DBI_READAHEAD} =~ /\A\s*(?:0|no|off|false)\s*\z/i);
 
 sub _read_ahead {
     my ($si, $params) = @_;
     return if $INFLIGHT || !$READAHEAD || %PENDING || $PIPELINED;
     my $b = _bridge();
-    return unless $b->can('_send') && $b->can('_await') && $b->can('_session');
-    my $ok = eval {
-        return 0 if ($b->{mode} || '') eq 'process';
-        my $s = $b->_session;
-        return 0 if $s->{error} || @{ $s->{resend} || [] } || !$s->{conn} || @{ $s->{conn}{pending} || [] };
-        my $entry = { module => 'database', function => 'fetch', sync => 1 };
-        my ($conn) = $b->_send($s, $entry, $params);
-        return 0 unless $conn;
-        $INFLIGHT = { si => $si, s => $s, conn => $conn, entry => $entry, pid => $$ };
-        Scalar::Util::weaken($INFLIGHT->{si});
-        1;
-    };
-    return $ok;
+    return unless $b->can('call_start');
+    return if $b->mode eq 'process';    # nothing would overlap: the call runs inside call_start
+    $INFLIGHT = { si => $si, ticket => $b->call_start('database', 'fetch', $params), pid => $$ };
+    Scalar::Util::weaken($INFLIGHT->{si});
+    return 1;
 }
 
 sub _collect {
     my $f = $INFLIGHT or return;
     $INFLIGHT = undef;
     return if $f->{pid} != $$;
-    my $env = eval { _bridge()->_await($f->{s}, $f->{conn}, $f->{entry}) }
-        || { success => 0, code => 'E_LOST', error => 'read-ahead failed: ' . ($@ || 'no answer') };
+    my $env = _bridge()->call_finish($f->{ticket});
     $f->{si}{_ahead} = $env if $f->{si};
     return;
 }
@@ -309,11 +301,19 @@ sub _pack_binds {
 # column by column (the kinds), then the few cells the marks single out (NULLs, SQLite values
 # typed per cell) are put right -- so a block with some NULLs costs little more than one without.
 sub _unpack_rows {
-    my ($att, $n, $kinds) = @_;
+    my ($att, $n, $kinds, $chars) = @_;
     return [] unless defined $att && length $att && $n;
+    if ($chars) {
+        # Character form (docs/protocol.md): one decode for the whole block instead of one per
+        # cell; every value unpack hands out is then a character string, as DBD::Pg's are.
+        utf8::decode($att) or Carp::croak('CPAN Bridge: a row block in character form is not UTF-8');
+        utf8::upgrade($att);    # an all-ASCII block decodes to bytes; DBD::Pg flags those too
+    }
     my ($marks, @v) = unpack('w/a* (w/a*)*', $att);
     my (%special, %orig);
-    if ($marks ne '') {
+    my $only_nulls = 1;
+    if ($marks ne '' && $marks =~ /[^.N]/) {
+        $only_nulls = 0;
         while ($marks =~ /[^.]/g) {
             my $p = pos($marks) - 1;
             my $k = $special{$p} = substr($marks, $p, 1);
@@ -325,6 +325,7 @@ sub _unpack_rows {
         my $k = substr($kinds, $c, 1);
         next if $k eq 'b' || $k eq '';
         if ($k eq 'u') {
+            next if $chars;
             # DBD::Pg flags every text value, plain ASCII too; decode alone would not.
             for (my $x = $c; $x < @v; $x += $n) { utf8::decode($v[$x]); utf8::upgrade($v[$x]) }
         }
@@ -332,12 +333,19 @@ sub _unpack_rows {
             for (my $x = $c; $x < @v; $x += $n) { $v[$x] += 0 }
         }
     }
-    while (my ($p, $k) = each %special) {
-        if ($k eq 'N') { $v[$p] = undef; next }
-        my $x = $orig{$p};
-        if ($k eq 'u') { utf8::decode($x); utf8::upgrade($x) }
-        elsif ($k eq 'i' || $k eq 'f') { $x += 0 }
-        $v[$p] = $x;
+    if ($marks ne '') {
+        if ($only_nulls) {
+            while ($marks =~ /N/g) { $v[pos($marks) - 1] = undef }
+        }
+        else {
+            while (my ($p, $k) = each %special) {
+                if ($k eq 'N') { $v[$p] = undef; next }
+                my $x = $orig{$p};
+                if ($k eq 'u') { if (!$chars) { utf8::decode($x); utf8::upgrade($x) } }
+                elsif ($k eq 'i' || $k eq 'f') { $x += 0 }
+                $v[$p] = $x;
+            }
+        }
     }
     return \@v;
 }
@@ -1035,7 +1043,7 @@ sub _info_sth {
     my $i = tied %$dbh;
     DBI::_clear_err($i);
     return DBI::_report($i, $method, undef) unless _live($i, $method);
-    my %p = (handle => $i->{_handle});
+    my %p = (handle => $i->{_handle}, characters => DBI::TRUE);
     while (my ($k, $v) = each %$params) { $p{$k} = $v if defined $v }
     my $r = DBI::_call($i, $method, \%p);
     if (!$r->{success}) {
@@ -1226,7 +1234,7 @@ sub _take_result {
         $si->{_cols} = $res->{columns};
         $si->{_ncols} = $fields;
         $si->{_kinds} = $res->{kinds};
-        $si->{_vals} = $res->{block_rows} ? DBI::_unpack_rows($att, $fields, $res->{kinds}) : [];
+        $si->{_vals} = $res->{block_rows} ? DBI::_unpack_rows($att, $fields, $res->{kinds}, $res->{characters}) : [];
         $si->{_delivered} = @{ $si->{_vals} } / $fields;
         $si->{_more} = $res->{done} ? 0 : 1;
         $si->{Active} = 1;
@@ -1277,6 +1285,7 @@ sub _execute {
     $si->{_more} = 0;
     $si->{_next_block} = undef;
     $p{block_rows} = _block_rows($si);
+    $p{characters} = DBI::TRUE;
     $p{chop_blanks} = JSON::PP::true() if $si->{ChopBlanks};
     $p{long_read_len} = $si->{LongReadLen} if defined $si->{LongReadLen};
     $p{long_trunc_ok} = JSON::PP::true() if $si->{LongTruncOk};
@@ -1356,7 +1365,7 @@ sub _refill {
     return 0 unless $si->{_more};
     DBI::_collect() if $DBI::INFLIGHT && $DBI::INFLIGHT->{si} && $DBI::INFLIGHT->{si} == $si;
     my $r = delete $si->{_ahead}
-         || DBI::_call($si, 'fetch', { handle => $si->{_handle}, block_rows => _block_rows($si) });
+         || DBI::_call($si, 'fetch', { handle => $si->{_handle}, block_rows => _block_rows($si), characters => DBI::TRUE });
     if (!$r->{success}) {
         $si->{_more} = 0;
         $si->{Active} = 0;
@@ -1366,12 +1375,12 @@ sub _refill {
     my $res = $r->{result};
     $si->{_kinds} = $res->{kinds} if defined $res->{kinds};
     if ($res->{block_rows}) {
-        my $v = DBI::_unpack_rows($r->{attachment}, $si->{_ncols}, $si->{_kinds});
+        my $v = DBI::_unpack_rows($r->{attachment}, $si->{_ncols}, $si->{_kinds}, $res->{characters});
         if (@{ $si->{_vals} }) { push @{ $si->{_vals} }, @$v } else { $si->{_vals} = $v }
         $si->{_delivered} += @$v / $si->{_ncols};
     }
     $si->{_more} = 0 if $res->{done};
-    DBI::_read_ahead($si, { handle => $si->{_handle}, block_rows => _block_rows($si) }) if $si->{_more};
+    DBI::_read_ahead($si, { handle => $si->{_handle}, block_rows => _block_rows($si), characters => DBI::TRUE }) if $si->{_more};
     return scalar @{ $si->{_vals} };
 }
 

@@ -601,6 +601,52 @@ sub call_pipelined {
     return $_[0]->_pipelined($module, $function, $params, $att);
 }
 
+# Send now, collect later: the script (a drop-in's read-ahead, typically) works while the daemon
+# does. Responses still arrive in order; one taken in by a later call is kept for call_finish.
+sub call_start {
+    my ($module, $function, $params, $att) = _args('call_start', @_);
+    my $self = $_[0];
+    my $s = $self->_session;
+    my $ticket = bless { module => $module, function => $function, params => $params, att => $att,
+                         pid => $$ }, 'CPANBridge::Ticket';
+    if ($self->{mode} eq 'process') {
+        $ticket->{answer} = $self->_process_call($module, $function, $params, $att);
+        return $ticket;
+    }
+    $self->_settle($s);
+    if ($s->{error}) {
+        $ticket->{answer} = _pipelined_failure(delete $s->{error});
+        return $ticket;
+    }
+    my $entry = { module => $module, function => $function, sync => 1, ticket => 1 };
+    my ($conn, $fail) = $self->_send($s, $entry, $params, $att);
+    if ($conn) { @$ticket{qw(entry conn)} = ($entry, $conn) }
+    else       { $ticket->{answer} = $fail }
+    return $ticket;
+}
+
+sub call_finish {
+    my ($self, $ticket) = @_;
+    _croak('Usage: $bridge->call_finish($ticket)')
+        unless ref $self && @_ == 2 && ref $ticket eq 'CPANBridge::Ticket';
+    return $ticket->{answer} if $ticket->{answer};
+    _croak('call_finish: this ticket was started in another process') if $ticket->{pid} != $$;
+    my $entry = $ticket->{entry};
+    my $env = $entry->{answer};
+    if (!$env) {
+        my $s = $self->_session;
+        $env = $self->_await($s, $ticket->{conn}, $entry);
+    }
+    delete @$ticket{qw(entry conn)};
+    if (!$env->{success} && ($env->{code} || '') eq 'E_SHUTTING_DOWN') {
+        # Not run (that is what E_SHUTTING_DOWN guarantees): once more, as call does.
+        my $s = $self->_session;
+        $self->_drop($s) if $s->{conn} && $s->{conn} == $ticket->{conn};
+        $env = $self->_call(@$ticket{qw(module function params att)});
+    }
+    return $ticket->{answer} = $env;
+}
+
 sub sync {
     my ($self) = @_;
     _croak('Usage: $bridge->sync()') unless ref $self && @_ == 1;
@@ -847,6 +893,8 @@ sub _pipelined_done {
     my $frame = delete $entry->{frame};
     # A synchronous call whose caller left early (its alarm handler died, say): nobody is
     # waiting for this answer any more, it only had to be read to keep responses in step.
+    # A call_start whose answer a later call had to read first: kept for call_finish.
+    return $entry->{answer} = $env if $entry->{ticket};
     return if $env->{success} || $entry->{sync};
     if (($env->{code} || '') eq 'E_SHUTTING_DOWN') {
         # The daemon hangs up after this; nothing more may be written on the connection.
@@ -1144,6 +1192,20 @@ L</call> (as C<E_PIPELINED>) or L</sync>. Requests run in the order they were se
 
 In process mode there is nothing to pipeline on: the call runs at once and a failure is kept
 for the next synchronisation point in the same way.
+
+=head2 call_start, call_finish
+
+    my $ticket = $bridge->call_start($module, $function, \%params, { attachment => $bytes });
+    ...                                   # the daemon works meanwhile
+    my $r = $bridge->call_finish($ticket);  # the same envelope call() returns
+
+Sends a request now and collects its response later, so the script and the daemon work at the
+same time (the DBI drop-in reads the next block of rows this way while the script handles the
+current one). Responses are read in order: a later C<call> first takes in the answer of an
+unfinished C<call_start>, which C<call_finish> then returns without waiting. Like C<call>, and
+unlike C<call_pipelined>, a failure is returned to the caller rather than kept for later; a
+request refused with C<E_SHUTTING_DOWN> is sent once more. In process mode the call runs inside
+C<call_start>.
 
 =head2 sync
 

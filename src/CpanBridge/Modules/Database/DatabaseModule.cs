@@ -66,11 +66,13 @@ public sealed class DatabaseModule : IBridgeModule
         module.Function("prepare", Guard(Prepare)).Required("handle", ParamType.Handle).Required("sql", ParamType.String)
             .Optional("sql_bytes", ParamType.Boolean);
         module.Function("execute", Guard(Execute)).Required("handle", ParamType.Handle).Optional("block_rows", ParamType.Integer)
+            .Optional("characters", ParamType.Boolean)
             .Optional("chop_blanks", ParamType.Boolean).Optional("long_read_len", ParamType.Integer)
             .Optional("long_trunc_ok", ParamType.Boolean).Optional("bind_types", ParamType.Array);
         module.Function("execute_batch", Guard(ExecuteBatch)).Required("handle", ParamType.Handle).Required("count", ParamType.Integer)
             .Optional("bind_types", ParamType.Array);
-        module.Function("fetch", Guard(Fetch)).Required("handle", ParamType.Handle).Optional("block_rows", ParamType.Integer);
+        module.Function("fetch", Guard(Fetch)).Required("handle", ParamType.Handle).Optional("block_rows", ParamType.Integer)
+            .Optional("characters", ParamType.Boolean);
         module.Function("finish", Guard(Finish)).Required("handle", ParamType.Handle);
         module.Function("close_statement", Guard(CloseStatement)).Required("handle", ParamType.Handle);
         module.Function("do", Guard(Do)).Required("handle", ParamType.Handle).Required("sql", ParamType.String)
@@ -80,10 +82,10 @@ public sealed class DatabaseModule : IBridgeModule
             .Optional("field", ParamType.String);
         module.Function("table_info", Guard(TableInfo)).Required("handle", ParamType.Handle)
             .Optional("catalog", ParamType.String).Optional("schema", ParamType.String).Optional("table", ParamType.String)
-            .Optional("type", ParamType.String).Optional("block_rows", ParamType.Integer);
+            .Optional("type", ParamType.String).Optional("block_rows", ParamType.Integer).Optional("characters", ParamType.Boolean);
         module.Function("column_info", Guard(ColumnInfo)).Required("handle", ParamType.Handle)
             .Optional("catalog", ParamType.String).Optional("schema", ParamType.String).Optional("table", ParamType.String)
-            .Optional("column", ParamType.String).Optional("block_rows", ParamType.Integer);
+            .Optional("column", ParamType.String).Optional("block_rows", ParamType.Integer).Optional("characters", ParamType.Boolean);
         module.Function("data_sources", Guard(DataSources)).Required("driver", ParamType.String);
         module.Function("drivers", Guard(Drivers));
         module.Function("execute_statement", Guard(ExecuteStatement)).Required("sql", ParamType.String)
@@ -342,7 +344,7 @@ public sealed class DatabaseModule : IBridgeModule
                 ["scale"] = c.Scale,
                 ["nullable"] = c.Nullable,
             })]);
-            attachment = await ReadBlock(call, state, BlockRows(call), reply);
+            attachment = await ReadBlock(call, state, BlockRows(call), reply, call.Params.GetBoolean("characters"));
         }
         else reply["done"] = true;
         reply["statement"] = handle;
@@ -354,7 +356,8 @@ public sealed class DatabaseModule : IBridgeModule
     private static ReadOnlyMemory<byte>? Attach(byte[]? block) => block is null ? default(ReadOnlyMemory<byte>?) : new ReadOnlyMemory<byte>(block);
 
     /// <summary>Reads the next block into <paramref name="reply"/> (block_rows, kinds, done) and returns its attachment.</summary>
-    private static async ValueTask<byte[]?> ReadBlock(CallContext call, StatementState state, int rows, JsonObject reply)
+    private static async ValueTask<byte[]?> ReadBlock(CallContext call, StatementState state, int rows, JsonObject reply,
+        bool characters = false)
     {
         var block = state.Block;
         block.Reset(state.Columns);
@@ -373,7 +376,9 @@ public sealed class DatabaseModule : IBridgeModule
         reply["block_rows"] = block.Rows;
         reply["kinds"] = block.Kinds;
         reply["done"] = state.Done;
-        return block.ToAttachment();
+        var attachment = block.ToAttachment(characters, out var inCharacters);
+        if (inCharacters) reply["characters"] = true;
+        return attachment;
     }
 
     private static async ValueTask<Reply> Fetch(CallContext call)
@@ -388,7 +393,7 @@ public sealed class DatabaseModule : IBridgeModule
             reply["done"] = true;
             return Reply.Of(reply);
         }
-        var attachment = await ReadBlock(call, state, BlockRows(call), reply);
+        var attachment = await ReadBlock(call, state, BlockRows(call), reply, call.Params.GetBoolean("characters"));
         return Reply.Of(reply, Attach(attachment));
     }
 

@@ -136,15 +136,101 @@ internal sealed class RowBlockWriter
     }
 
     /// <summary>The packed block, or null when it holds no cell (zero items means no attachment).</summary>
-    public byte[]? ToAttachment()
+    public byte[]? ToAttachment() => ToAttachment(allowCharacters: false, out _);
+
+    /// <summary>
+    /// The packed block. With <paramref name="allowCharacters"/>, a block whose cells are all text
+    /// (kinds u, i, f; valid UTF-8) and has at least one u column is sent in character form
+    /// (<paramref name="characters"/> true): the UTF-8 encoding of the layout read as characters,
+    /// lengths counting characters. Perl then decodes the whole block once and unpack hands out
+    /// character strings, instead of one utf8::decode per cell (docs/protocol.md).
+    /// </summary>
+    public byte[]? ToAttachment(bool allowCharacters, out bool characters)
     {
+        characters = false;
         if (_cellsInBlock == 0) return null;
         if (_column != 0) throw new InvalidOperationException("a row was left incomplete");
+        if (allowCharacters && CharacterFormFits())
+        {
+            var text = ToCharacterForm();
+            if (text is not null)
+            {
+                characters = true;
+                return text;
+            }
+        }
         var output = new ArrayBufferWriter<byte>(_cells.WrittenCount + _marks.WrittenCount + 8);
         Ber.Write(output, (ulong)_marks.WrittenCount);
         output.Write(_marks.WrittenSpan);
         output.Write(_cells.WrittenSpan);
         return output.WrittenSpan.ToArray();
+    }
+
+    private bool CharacterFormFits()
+    {
+        var anyText = false;
+        foreach (var kind in _kinds)
+        {
+            if (kind == 'b') return false;
+            anyText |= kind == 'u';
+        }
+        // A per-cell 'b' override would need bytes, which a decoded block cannot give back.
+        return anyText && !_marks.WrittenSpan.Contains((byte)'b');
+    }
+
+    /// <summary>Null when some cell is not valid UTF-8.</summary>
+    private byte[]? ToCharacterForm()
+    {
+        // BER digits >= 0x80 become two UTF-8 bytes; everything else is copied.
+        var output = new ArrayBufferWriter<byte>(_cells.WrittenCount + _marks.WrittenCount + _cellsInBlock + 16);
+        WriteCharacterBer(output, (ulong)_marks.WrittenCount);
+        output.Write(_marks.WrittenSpan);
+        var cells = _cells.WrittenSpan;
+        var position = 0;
+        while (position < cells.Length)
+        {
+            var length = (int)Ber.Read(cells, ref position);
+            var value = cells.Slice(position, length);
+            position += length;
+            if (!global::System.Text.Unicode.Utf8.IsValid(value)) return null;
+            WriteCharacterBer(output, (ulong)CodePoints(value));
+            output.Write(value);
+        }
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Code points in valid UTF-8: every byte that is not a continuation byte starts one.</summary>
+    private static int CodePoints(ReadOnlySpan<byte> utf8)
+    {
+        var continuation = 0;
+        foreach (var b in utf8)
+            if ((b & 0xC0) == 0x80) continuation++;
+        return utf8.Length - continuation;
+    }
+
+    private static void WriteCharacterBer(ArrayBufferWriter<byte> output, ulong value)
+    {
+        if (value < 0x80)
+        {
+            output.Write([(byte)value]);
+            return;
+        }
+        Span<byte> digits = stackalloc byte[10];
+        var i = digits.Length;
+        digits[--i] = (byte)(value & 0x7F);
+        while ((value >>= 7) != 0) digits[--i] = (byte)(0x80 | (value & 0x7F));
+        var target = output.GetSpan((digits.Length - i) * 2);
+        var written = 0;
+        foreach (var digit in digits[i..])
+        {
+            if (digit < 0x80) target[written++] = digit;
+            else
+            {
+                target[written++] = (byte)(0xC0 | (digit >> 6));
+                target[written++] = (byte)(0x80 | (digit & 0x3F));
+            }
+        }
+        output.Advance(written);
     }
 }
 
