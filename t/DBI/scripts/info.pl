@@ -23,6 +23,18 @@ my @cols = sort { $a->{ORDINAL_POSITION} <=> $b->{ORDINAL_POSITION} } @{ $ci->fe
 print "column: $_->{COLUMN_NAME} $_->{TYPE_NAME} nullable=$_->{NULLABLE} pos=$_->{ORDINAL_POSITION}\n" for @cols;
 # Only the table part: DBD::Pg names the schema, which differs between the two runs.
 print "tables: ", join(',', map { (my $t = $_) =~ s/\A.*\.//; $t } grep { /alpha|beta/ } $dbh->tables(undef, $schema, '%', 'TABLE')), "\n";
+if ($pg) {
+    # A schema pattern covering two schemas lists each one's tables once (names without the
+    # schema, which differs between the two runs).
+    $dbh->do("create schema ${schema}_x");
+    $dbh->do("create table ${schema}_x.alpha (other integer)");
+    my $both = $dbh->table_info(undef, "${schema}%", 'alpha', 'TABLE')->fetchall_arrayref({});
+    print "pattern tables: ", join(',', map { ($_->{TABLE_SCHEM} eq $schema ? 'own.' : 'x.') . $_->{TABLE_NAME} } @$both), "\n";
+    my $cols = $dbh->column_info(undef, "${schema}%", 'alpha', '%')->fetchall_arrayref({});
+    print "pattern columns: ", join(',', map { ($_->{TABLE_SCHEM} eq $schema ? 'own.' : 'x.') . $_->{COLUMN_NAME} } @$cols), "\n";
+    $dbh->do("drop table ${schema}_x.alpha");
+    $dbh->do("drop schema ${schema}_x");
+}
 print "neat: ", DBI::neat('abc'), ' ', DBI::neat(42), ' ', DBI::neat(undef), ' ', DBI::neat("it's"), ' ', DBI::neat(1.5), "\n";
 print "neat_list: ", DBI::neat_list([1, 'two', undef, 3.25]), "\n";
 print "neat long: ", DBI::neat('x' x 20, 10), "\n";
