@@ -173,14 +173,46 @@ public class PgProviderTests(ITestOutputHelper output)
         var watch = Stopwatch.StartNew();
         var rows = await ((IDbBatchExecute)insert).ExecuteBatchAsync([.. Enumerable.Range(1, 2500).Select(Set)], default);
         output.WriteLine($"2500 batched inserts: {watch.ElapsedMilliseconds} ms");
-        Assert.Equal(2500, rows);
+        // The row count of the last set, as $sth->rows after the last execute.
+        Assert.Equal(1, rows);
         // AutoCommit on: the sets before a failure stay committed, as with separate executes.
         var failure = await Assert.ThrowsAsync<DbBatchFailure>(async () =>
             await ((IDbBatchExecute)insert).ExecuteBatchAsync([Set(3001), Set(3002), Set(5), Set(3003)], default));
         Assert.Equal(2, failure.Index);
-        Assert.Equal(2, failure.Rows);
+        Assert.Equal(1, failure.Rows);
         Assert.Equal("ERROR:  duplicate key value violates unique constraint \"bt_pkey\"\nDETAIL:  Key (id)=(5) already exists.", failure.Error.Errstr);
         Assert.Equal("2502", (await RunAsync(session, "select count(*) from bt")).Text(0, 0));
+        await insert.DisposeAsync();
+        var update = await session.PrepareAsync("update bt set name = ? where id between ? and ?", default);
+        BindValue[] Range(int from, int to) => [U("r"), new BindValue('i', Encoding.ASCII.GetBytes(from.ToString()), null),
+            new BindValue('i', Encoding.ASCII.GetBytes(to.ToString()), null)];
+        Assert.Equal(3, await ((IDbBatchExecute)update).ExecuteBatchAsync([Range(1, 10), Range(20, 22)], default));
+        Assert.Equal(0, await ((IDbBatchExecute)update).ExecuteBatchAsync([Range(1, 10), Range(-5, -1)], default));
+        await update.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task BatchFailureInATransactionAbortsItAsNatively()
+    {
+        await using var session = await ConnectAsync(output, autoCommit: false);
+        if (session is null) return;
+        await RunAsync(session, "create temp table bx (id int primary key) on commit preserve rows");
+        await session.CommitAsync(default);
+        var insert = await session.PrepareAsync("insert into bx values (?)", default);
+        BindValue[] Set(int id) => [new BindValue('i', Encoding.ASCII.GetBytes(id.ToString()), null)];
+        var failure = await Assert.ThrowsAsync<DbBatchFailure>(async () =>
+            await ((IDbBatchExecute)insert).ExecuteBatchAsync([.. new[] { 1, 2, 3, 2, 4, 5 }.Select(Set)], default));
+        Assert.Equal(3, failure.Index);
+        Assert.Equal("23505", failure.Error.State);
+        // Every later set fails first in its pipeline, with the aborted transaction's error.
+        var aborted = await Assert.ThrowsAsync<DbBatchFailure>(async () =>
+            await ((IDbBatchExecute)insert).ExecuteBatchAsync([Set(4), Set(5)], default));
+        Assert.Equal(0, aborted.Index);
+        Assert.Equal("25P02", aborted.Error.State);
+        await session.RollbackAsync(default);
+        Assert.Equal(1, await ((IDbBatchExecute)insert).ExecuteBatchAsync([Set(4), Set(5)], default));
+        await session.CommitAsync(default);
+        Assert.Equal("2", (await RunAsync(session, "select count(*) from bx")).Text(0, 0));
         await insert.DisposeAsync();
     }
 
