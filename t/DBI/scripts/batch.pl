@@ -56,5 +56,17 @@ $range->execute('t', 1, 5);
 $range->execute('t', 50, 52);
 print "rows of last update in a transaction: ", $range->rows, "\n";
 $dbh->commit;
+$dbh->{AutoCommit} = 1;
+# The same SQL prepared again after the table changed shape: a new statement, as natively.
+$dbh->do('drop table b');
+$dbh->do('create table b (id text primary key, v integer)');
+my $again = $dbh->prepare('insert into b values (?, ?)');
+my @done = map { $again->execute("k$_", $_) } 1 .. 5;
+print "recreated: ", $dbh->selectrow_array('select count(*) from b'), "\n";
+$dbh->do('drop table b');
+$dbh->do('create table b (id integer primary key, v text)');
+my $third = $dbh->prepare('insert into b values (?, ?)');
+$third->execute($_, "t$_") for 1 .. 5;    # void context: one batch
+print "recreated again: ", $dbh->selectrow_array('select count(*) from b'), "\n";
 $dbh->disconnect;
 print "end\n";

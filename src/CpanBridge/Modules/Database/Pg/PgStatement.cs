@@ -23,7 +23,9 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
     private readonly JsonNode?[]? _typeOverride;
     private readonly BindValue[]? _fixedBinds;
     private NpgsqlCommand? _command;
+    private readonly string _commandText;
     private int _executions;
+    private static long _statementNumber;
     private ResultBuffer? _result;
     private int _next;
 
@@ -36,6 +38,13 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
         _rewritten = rewritten;
         _typeOverride = typeOverride;
         Batchable = BatchableStatement().IsMatch(rewritten.Sql) && !Returning().IsMatch(rewritten.Sql);
+        // Npgsql shares a server-side prepared statement among commands with the same text, so a
+        // statement prepared again after its table changed shape would inherit the parameter
+        // types inferred for the old one. DBD::Pg prepares each statement handle on its own; the
+        // comment makes each statement's text its own.
+        _commandText = rewritten.Count > 0
+            ? rewritten.Sql + "\n-- cpanbridge statement " + Interlocked.Increment(ref _statementNumber).ToString(CultureInfo.InvariantCulture)
+            : rewritten.Sql;
     }
 
     /// <summary>A catalog statement (table_info...) carries its own binds and takes none from the script.</summary>
@@ -51,7 +60,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
             throw Core.BridgeException.Usage($"called with {binds.Count} bind variables when {ParamCount} are needed");
         if (_fixedBinds is not null) binds = _fixedBinds;
         _session.ThrowIfLost();
-        var command = _command ??= new NpgsqlCommand(_rewritten.Sql, _session.Connection) { AllResultTypesAreUnknown = true };
+        var command = Command();
         SetParameters(command, binds);
         await _session.BeforeStatementAsync(cancellation).ConfigureAwait(false);
         var statementIndex = 0;
@@ -143,7 +152,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
                 var set = sets[done + i];
                 if (set.Length != _rewritten.Count)
                     throw Core.BridgeException.Usage($"called with {set.Length} bind variables when {_rewritten.Count} are needed");
-                var command = new NpgsqlBatchCommand(_rewritten.Sql);
+                var command = new NpgsqlBatchCommand(_commandText);
                 for (var p = 0; p < set.Length; p++)
                 {
                     var parameter = new NpgsqlParameter();
@@ -155,6 +164,16 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
             await _session.BeforeStatementAsync(cancellation).ConfigureAwait(false);
             try
             {
+                // Prepared once (as the statement's own command, which unprepares it when the
+                // statement goes): each set then costs the server a Bind and an Execute instead
+                // of parsing and planning it again. The batch's commands find it by their text.
+                if (_command is not { IsPrepared: true })
+                {
+                    var own = Command();
+                    SetParameters(own, sets[done]);
+                    await own.PrepareAsync(cancellation).ConfigureAwait(false);
+                }
+                await batch.PrepareAsync(cancellation).ConfigureAwait(false);
                 await batch.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
                 last = batch.BatchCommands[count - 1].RecordsAffected;
                 done += count;
@@ -166,7 +185,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
                 {
                     // First in its pipeline (or in a transaction, where the earlier sets' work stays
                     // in the now failed transaction): exactly what the native execute of this set gives.
-                    throw new DbBatchFailure(PgErrors.Statement(e, _rewritten.Sql), done + failed, last);
+                    throw new DbBatchFailure(StatementError(e), done + failed, last);
                 }
                 // The next pipeline re-runs the rolled-back sets; the one after starts at the failing set.
                 limit = failed;
@@ -196,8 +215,25 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
         return Math.Min(completed, commands.Count - 1);
     }
 
+    private NpgsqlCommand Command() =>
+        _command ??= new NpgsqlCommand(_commandText, _session.Connection) { AllResultTypesAreUnknown = true };
+
+    /// <summary>
+    /// The error as DBD::Pg shows it for the script's SQL: a position past its end (syntax error
+    /// at end of input, counted in the text with the statement's comment) is its end.
+    /// </summary>
+    private DbError StatementError(PostgresException e)
+    {
+        var end = _rewritten.Sql.EnumerateRunes().Count() + 1;
+        return e.Position > end
+            ? new DbError(JsonValue.Create(PgErrors.StatementErr), PgErrors.Format(e, _rewritten.Sql, end), e.SqlState, e)
+            : PgErrors.Statement(e, _rewritten.Sql);
+    }
+
     private Exception Translate(Exception e, int statementIndex)
     {
+        if (e is PostgresException { Position: > 0 } positioned && _rewritten.Count > 0 && !_session.IsBroken)
+            return StatementError(positioned);
         // With several statements in one string the server counts the error position within the
         // failing statement; libpq shows it within the whole string. Results seen so far tell the
         // earliest statement that can have failed; the position must fall inside it.
