@@ -1602,6 +1602,99 @@ sub bind_param {
     return 1;
 }
 
+# Array binding, as DBI's own default implementation behaves: one execute per tuple, a status
+# per tuple, and one summary error for the whole call.
+sub bind_param_array {
+    my ($sth, $p, $values, $type) = @_;
+    my $si = tied %$sth;
+    DBI::_clear_err($si);
+    return DBI::_fail($si, 'bind_param_array', $DBI::stderr,
+                      "Value for parameter $p must be a scalar or an arrayref, not a " . ref($values))
+        if ref $values && ref $values ne 'ARRAY';
+    return DBI::_fail($si, 'bind_param_array', $DBI::stderr,
+                      "Can't use named placeholder '$p' for non-driver supported bind_param_array")
+        unless DBI::looks_like_number($p);
+    return DBI::_fail($si, 'bind_param_array', $DBI::stderr, "Placeholder '$p' is out of range") if $p <= 0;
+    ($si->{ParamArrays} ||= {})->{$p} = $values;
+    return $sth->bind_param($p, undef, $type) if $type;
+    return 1;
+}
+
+sub execute_array {
+    my ($sth, $attr, @columns) = @_;
+    my $si = tied %$sth;
+    DBI::_clear_err($si);
+    $attr ||= {};
+    my $status = $attr->{ArrayTupleStatus};
+    my $params = $si->{NUM_OF_PARAMS};
+    my $fail = sub { DBI::_fail($si, 'execute_array', $DBI::stderr, $_[0]) };
+    return $fail->('ArrayTupleStatus attribute must be an arrayref') if $status && ref $status ne 'ARRAY';
+    if (@columns) {
+        return $fail->(@columns . " bind values supplied but $params expected")
+            if defined $params && @columns != $params;
+        $si->{ParamArrays} = {};
+        for my $n (1 .. @columns) { $sth->bind_param_array($n, $columns[$n - 1]) or return }
+    }
+    my $next;
+    if (my $source = $attr->{ArrayTupleFetch}) {
+        return $fail->("Can't use both ArrayTupleFetch and explicit bind values") if @columns;
+        if (Scalar::Util::blessed($source) && $source->isa('DBI::st')) {
+            return $fail->('ArrayTupleFetch sth is not Active, need to execute() it first') unless $source->{Active};
+            my $fields = $source->{NUM_OF_FIELDS};
+            return $fail->("$fields columns from ArrayTupleFetch sth but $params expected")
+                if defined $fields && defined $params && $fields != $params;
+            $next = sub { $source->fetchrow_arrayref };
+        }
+        elsif (ref $source eq 'CODE') { $next = $source }
+        else { return $fail->("ArrayTupleFetch '$source' is not a code ref or statement handle") }
+    }
+    else {
+        my %arrays = %{ $si->{ParamArrays} || {} };
+        my $given = keys %arrays;
+        return $fail->("$given bind values supplied but $params expected") if defined $params && $params != $given;
+        my $tuples = 1;    # scalars only: executed once
+        my $any_array;
+        for (values %arrays) {
+            next unless ref $_ eq 'ARRAY';
+            $tuples = @$_ if !$any_array++ || @$_ > $tuples;
+        }
+        my $i = 0;
+        $next = sub {
+            return undef if $i >= $tuples;
+            my $at = $i++;
+            return [ map { my $v = $arrays{$_}; ref $v ? $v->[$at] : $v } 1 .. $given ];
+        };
+    }
+    return _execute_tuples($sth, $next, $status, 'execute_array');
+}
+
+sub execute_for_fetch { return _execute_tuples(@_[0 .. 2], 'execute_for_fetch') }
+
+sub _execute_tuples {
+    my ($sth, $next, $status, $method) = @_;
+    my $si = tied %$sth;
+    $status ? (@$status = ()) : ($status = []);
+    my ($total, $errors) = (0, 0);
+    DBI::_flush_all() if %PENDING;
+    while (my $tuple = $next->()) {
+        # Quietly: as with DBI, only the summary error is reported (and raised), after every
+        # tuple has had its turn.
+        my $rc = _execute($sth, @$tuple);
+        if ($rc) {
+            push @$status, $rc;
+            $total = $rc >= 0 && $total >= 0 ? $total + $rc : -1;
+        }
+        else {
+            $errors++;
+            push @$status, [ $sth->err, $sth->errstr, $sth->state ];
+        }
+    }
+    my $tuples = @$status;
+    return DBI::_fail($si, $method, $DBI::stderr, "executing $tuples generated $errors errors") if $errors;
+    $tuples ||= '0E0';
+    return wantarray ? ($tuples, $total) : $tuples;
+}
+
 sub bind_param_inout {
     my ($sth, $p, $ref, $maxlen, $type) = @_;
     my $si = tied %$sth;
@@ -1687,7 +1780,7 @@ DBI - CPAN Bridge drop-in for DBI: the database work is done by the cpanbridge d
 =head1 SUPPORTED
 
 The surface of DBI that batch jobs use: connect, connect_cached, prepare(_cached), do,
-execute, bind_param(_inout), bind_col(umns), every fetch and select helper, transactions
+execute, execute_array, execute_for_fetch, bind_param(_inout|_array), bind_col(umns), every fetch and select helper, transactions
 (AutoCommit switching, begin_work, commit, rollback), quote, quote_identifier, last_insert_id,
 table_info, column_info, the error attributes (RaiseError, PrintError, HandleError, err, errstr,
 state, $DBI::err ...) and statement attributes (NAME*, TYPE, NUM_OF_FIELDS, NUM_OF_PARAMS ...).
