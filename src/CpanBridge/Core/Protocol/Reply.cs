@@ -23,6 +23,9 @@ public readonly struct Reply
 
     public ReadOnlyMemory<byte>? Attachment { get; }
 
+    /// <summary>The result when it was given as a node (a module may add to it on the way out).</summary>
+    internal JsonNode? Node => _node;
+
     public static Reply Of(JsonNode? result, ReadOnlyMemory<byte>? attachment = null) => new(result, default, null, attachment);
 
     /// <summary>An element of the request's own document; valid until the response is written.</summary>

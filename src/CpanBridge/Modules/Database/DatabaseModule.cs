@@ -36,6 +36,8 @@ public sealed class DatabaseModule : IBridgeModule
     private static readonly object CurrentConnection = new();
     private static readonly object CurrentStatement = new();
     private static readonly object RawStatement = new();
+    // The connection the running call works on, whose server messages go into its reply.
+    private static readonly object NoticeSource = new();
 
     private readonly DbProviders _providers;
 
@@ -71,7 +73,7 @@ public sealed class DatabaseModule : IBridgeModule
             .Optional("long_trunc_ok", ParamType.Boolean).Optional("bind_types", ParamType.Array);
         module.Function("execute_batch", Guard(ExecuteBatch)).Required("handle", ParamType.Handle).Required("count", ParamType.Integer)
             .Optional("bind_types", ParamType.Array);
-        module.Function("fetch", Guard(Fetch)).Required("handle", ParamType.Handle).Optional("block_rows", ParamType.Integer)
+        module.Function("fetch", Guard(Fetch, notices: false)).Required("handle", ParamType.Handle).Optional("block_rows", ParamType.Integer)
             .Optional("characters", ParamType.Boolean);
         module.Function("finish", Guard(Finish)).Required("handle", ParamType.Handle);
         module.Function("close_statement", Guard(CloseStatement)).Required("handle", ParamType.Handle);
@@ -94,22 +96,47 @@ public sealed class DatabaseModule : IBridgeModule
         module.Function("fetch_all", Guard(FetchAll)).Optional("handle", ParamType.Handle);
     }
 
-    /// <summary>A database error becomes E_NATIVE with DBI's err/errstr/state; a malformed attachment is the caller's mistake.</summary>
-    private static BridgeFunction Guard(BridgeFunction function) => async call =>
+    /// <summary>
+    /// A database error becomes E_NATIVE with DBI's err/errstr/state; a malformed attachment is the
+    /// caller's mistake. The server messages the call brought are added to its reply or error as
+    /// 'notices'. fetch leaves them for the next call: the Perl side does not look for them there
+    /// (a buffered PostgreSQL result has brought all of its messages by execute).
+    /// </summary>
+    private static BridgeFunction Guard(BridgeFunction function, bool notices = true) => async call =>
     {
+        call.Session.SetState(NoticeSource, null);
         try
         {
-            return await function(call);
+            var reply = await function(call);
+            if (notices && TakeNotices(call) is { } taken && reply.Node is JsonObject result) result["notices"] = taken;
+            return reply;
         }
         catch (DbError e)
         {
-            throw NativeError(e);
+            var error = NativeError(e);
+            if (notices && TakeNotices(call) is { } taken) error.Data!["notices"] = taken;
+            throw error;
+        }
+        catch (BridgeException e) when (notices && e.Data is not null && TakeNotices(call) is { } taken)
+        {
+            e.Data["notices"] = taken;
+            throw;
         }
         catch (FormatException e)
         {
             throw BridgeException.Usage($"{call.Function.FullName}: {e.Message}");
         }
+        finally
+        {
+            call.Session.SetState(NoticeSource, null);
+        }
     };
+
+    private static JsonArray? TakeNotices(CallContext call)
+    {
+        var taken = call.Session.GetState<IDbSession>(NoticeSource)?.TakeNotices();
+        return taken is { Count: > 0 } ? new JsonArray([.. taken.Select(n => (JsonNode)JsonValue.Create(n))]) : null;
+    }
 
     internal static BridgeException NativeError(DbError e) => BridgeException.Native(e.Errstr, new JsonObject
     {
@@ -151,6 +178,7 @@ public sealed class DatabaseModule : IBridgeModule
             throw;
         }
         call.Session.SetState(CurrentConnection, handle);
+        call.Session.SetState(NoticeSource, session);
         return Reply.Of(new JsonObject
         {
             ["handle"] = handle,
@@ -166,7 +194,9 @@ public sealed class DatabaseModule : IBridgeModule
     {
         var handle = call.Params.GetStringOrNull("handle") ?? call.Session.GetState<string>(CurrentConnection)
             ?? throw BridgeException.Usage($"{call.Function.FullName}: no 'handle' and no current connection: call database.connect first");
-        return (handle, call.Handles.Get(ConnectionKind, handle));
+        var state = call.Handles.Get(ConnectionKind, handle);
+        call.Session.SetState(NoticeSource, state.Session);
+        return (handle, state);
     }
 
     private static async ValueTask<Reply> Disconnect(CallContext call)
@@ -294,7 +324,9 @@ public sealed class DatabaseModule : IBridgeModule
     {
         var handle = call.Params.GetStringOrNull("handle") ?? call.Session.GetState<string>(CurrentStatement)
             ?? throw BridgeException.Usage($"{call.Function.FullName}: no 'handle' and no current statement: call database.execute_statement first");
-        return (handle, call.Handles.Get(StatementKind, handle));
+        var state = call.Handles.Get(StatementKind, handle);
+        call.Session.SetState(NoticeSource, state.Connection.Session);
+        return (handle, state);
     }
 
     private static ExecuteOptions Options(CallContext call) => new(

@@ -35,6 +35,12 @@ internal interface IDbSession : IAsyncDisposable
         CancellationToken cancellation);
     ValueTask<IDbStatement> ColumnInfoAsync(string? catalog, string? schema, string? table, string? column,
         CancellationToken cancellation);
+
+    /// <summary>
+    /// The server messages (PostgreSQL NOTICE, WARNING, INFO...) received since the last call, in
+    /// order, each as the native driver passes it to Perl's warn; empty when there are none.
+    /// </summary>
+    IReadOnlyList<string> TakeNotices();
 }
 
 /// <summary>

@@ -522,5 +522,14 @@ public class DatabaseModulePgTests
         {
             await Ok(client, "do", new JsonObject { ["handle"] = dbh, ["sql"] = $"drop table {table}" });
         }
+
+        // Server messages ride on the reply of the call that brought them, or on its error.
+        var (dropped, _) = await Ok(client, "do", new JsonObject { ["handle"] = dbh, ["sql"] = "drop table if exists module_pg_nosuch" });
+        Assert.Equal(["NOTICE:  table \"module_pg_nosuch\" does not exist, skipping\n"], dropped["notices"]!.AsArray().Select(n => n!.GetValue<string>()));
+        var (quiet, _) = await Ok(client, "do", new JsonObject { ["handle"] = dbh, ["sql"] = "select 1" });
+        Assert.False(quiet.ContainsKey("notices"));
+        var (raising, _) = await Ok(client, "prepare", new JsonObject { ["handle"] = dbh, ["sql"] = "do $$ begin raise notice 'one'; raise exception 'boom'; end $$" });
+        var failed = await Fail(client, "execute", new JsonObject { ["handle"] = raising["handle"]!.DeepClone() });
+        Assert.Equal(["NOTICE:  one\n"], failed["data"]!["notices"]!.AsArray().Select(n => n!.GetValue<string>()));
     }
 }

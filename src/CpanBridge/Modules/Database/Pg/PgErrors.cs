@@ -31,11 +31,24 @@ internal static class PgErrors
         new(JsonValue.Create(StatementErr), message, ConnectionLostState, inner);
 
     /// <summary>libpq's pqBuildErrorMessage3 at PQERRORS_DEFAULT, without the final newline (DBD::Pg chops it).</summary>
-    public static string Format(PostgresException e, string? query, int? position = null)
+    public static string Format(PostgresException e, string? query, int? position = null) =>
+        Build(e.Severity, e.InvariantSeverity, e.MessageText, position ?? e.Position, e.InternalPosition, e.InternalQuery,
+            e.Detail, e.Hint, e.Where, query);
+
+    /// <summary>
+    /// A server notice as libpq's default notice processor hands it to DBD::Pg, which warns it
+    /// unchanged: the same layout as an error, ending in a newline (so Perl adds no "at line").
+    /// <paramref name="query"/> is the statement that was running, for a position display.
+    /// </summary>
+    public static string FormatNotice(PostgresNotice n, string? query) =>
+        Build(n.Severity, n.InvariantSeverity, n.MessageText, n.Position, n.InternalPosition, n.InternalQuery,
+            n.Detail, n.Hint, n.Where, query) + "\n";
+
+    private static string Build(string severity, string invariantSeverity, string messageText, int statementPosition,
+        int internalPosition, string? internalQuery, string? detail, string? hint, string? where, string? query)
     {
-        var statementPosition = position ?? e.Position;
         var message = new StringBuilder();
-        message.Append(e.Severity).Append(":  ").Append(e.MessageText);
+        message.Append(severity).Append(":  ").Append(messageText);
         string? positionQuery = null;
         var cursor = 0;
         if (statementPosition > 0)
@@ -47,22 +60,23 @@ internal static class PgErrors
             }
             else message.Append(" at character ").Append(statementPosition.ToString(CultureInfo.InvariantCulture));
         }
-        else if (e.InternalPosition > 0)
+        else if (internalPosition > 0)
         {
-            if (e.InternalQuery is not null)
+            if (internalQuery is not null)
             {
-                positionQuery = e.InternalQuery;
-                cursor = e.InternalPosition;
+                positionQuery = internalQuery;
+                cursor = internalPosition;
             }
-            else message.Append(" at character ").Append(e.InternalPosition.ToString(CultureInfo.InvariantCulture));
+            else message.Append(" at character ").Append(internalPosition.ToString(CultureInfo.InvariantCulture));
         }
         message.Append('\n');
         if (positionQuery is not null) AppendPosition(message, positionQuery, cursor);
-        if (e.Detail is not null) message.Append("DETAIL:  ").Append(e.Detail).Append('\n');
-        if (e.Hint is not null) message.Append("HINT:  ").Append(e.Hint).Append('\n');
-        if (e.InternalQuery is not null) message.Append("QUERY:  ").Append(e.InternalQuery).Append('\n');
-        if (e.Where is not null && e.InvariantSeverity is "ERROR" or "FATAL" or "PANIC")
-            message.Append("CONTEXT:  ").Append(e.Where).Append('\n');
+        if (detail is not null) message.Append("DETAIL:  ").Append(detail).Append('\n');
+        if (hint is not null) message.Append("HINT:  ").Append(hint).Append('\n');
+        if (internalQuery is not null) message.Append("QUERY:  ").Append(internalQuery).Append('\n');
+        // libpq shows CONTEXT for errors only (PQSHOW_CONTEXT_ERRORS): a RAISE NOTICE has none.
+        if (where is not null && invariantSeverity is "ERROR" or "FATAL" or "PANIC")
+            message.Append("CONTEXT:  ").Append(where).Append('\n');
         if (message.Length > 0 && message[^1] == '\n') message.Length--;
         return message.ToString();
     }

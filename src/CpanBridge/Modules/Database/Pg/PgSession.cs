@@ -17,10 +17,14 @@ internal sealed class PgSession : IDbSession
     private bool _autoCommit;
     private bool _begunWork;
     private bool _lost;
+    private List<string>? _notices;
 
     public PgSession(NpgsqlConnection connection, bool autoCommit, string driver)
     {
         _connection = connection;
+        // Npgsql raises this while reading the server's replies, so notices queue up in the order
+        // the server sent them, ahead of the error or result that follows.
+        _connection.Notice += (_, e) => (_notices ??= []).Add(PgErrors.FormatNotice(e.Notice, ActiveQuery));
         _autoCommit = autoCommit;
         Driver = driver;
         if (connection.PostgresParameters.TryGetValue("client_encoding", out var encoding)
@@ -46,6 +50,17 @@ internal sealed class PgSession : IDbSession
     public bool HasUncommittedWork => _transaction is not null && !_lost;
 
     internal NpgsqlConnection Connection => _connection;
+
+    /// <summary>The SQL being run, for a notice's position display (libpq shows it for the active query).</summary>
+    internal string? ActiveQuery { get; set; }
+
+    public IReadOnlyList<string> TakeNotices()
+    {
+        if (_notices is null) return [];
+        var notices = _notices;
+        _notices = null;
+        return notices;
+    }
     internal bool IsBroken => _lost || _connection.FullState.HasFlag(ConnectionState.Broken) || _connection.State != ConnectionState.Open;
 
     /// <summary>Fails as libpq does once the connection is gone.</summary>
@@ -121,6 +136,7 @@ internal sealed class PgSession : IDbSession
             return;
         }
         ThrowIfLost();
+        ActiveQuery = commit ? "commit" : "rollback";
         try
         {
             if (commit) await transaction.CommitAsync(ct).ConfigureAwait(false);
@@ -196,6 +212,7 @@ internal sealed class PgSession : IDbSession
     private async ValueTask<string?> ScalarAsync(string sql, string?[] args, CancellationToken ct)
     {
         await BeforeStatementAsync(ct).ConfigureAwait(false);
+        ActiveQuery = sql;
         await using var command = new NpgsqlCommand(sql, _connection) { AllResultTypesAreUnknown = true };
         foreach (var arg in args)
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Unknown, Value = (object?)arg ?? DBNull.Value });

@@ -63,6 +63,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
         var command = Command();
         SetParameters(command, binds);
         await _session.BeforeStatementAsync(cancellation).ConfigureAwait(false);
+        _session.ActiveQuery = _rewritten.Sql;
         var statementIndex = 0;
         ResultBuffer? last = null;
         try
@@ -121,6 +122,7 @@ internal sealed partial class PgStatement : IDbStatement, IDbBatchExecute
     public async ValueTask<long> ExecuteBatchAsync(IReadOnlyList<BindValue[]> sets, CancellationToken cancellation)
     {
         long last = 0;
+        _session.ActiveQuery = _rewritten.Sql;
         if (_fixedBinds is not null || _rewritten.Count == 0 || sets.Count < 2)
         {
             var options = new ExecuteOptions();

@@ -196,6 +196,9 @@ internal sealed class AdoSession(DbConnection connection, PluginManifest manifes
         ]);
     }
 
+    // ADO.NET has no provider-neutral message event (InfoMessage is per provider): none are reported.
+    public IReadOnlyList<string> TakeNotices() => [];
+
     public async ValueTask<IDbStatement> ColumnInfoAsync(string? catalog, string? schema, string? table, string? column,
         CancellationToken cancellation)
     {

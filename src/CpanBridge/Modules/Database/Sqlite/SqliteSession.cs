@@ -198,6 +198,9 @@ internal sealed partial class SqliteSession : IDbSession, IDbDirectDo, IDbByteSq
         CancellationToken cancellation) =>
         ValueTask.FromResult<IDbStatement>(SqliteCatalog.TableInfo(this, catalog, schema, table, type));
 
+    // SQLite has no server messages.
+    public IReadOnlyList<string> TakeNotices() => [];
+
     public ValueTask<IDbStatement> ColumnInfoAsync(string? catalog, string? schema, string? table, string? column,
         CancellationToken cancellation) =>
         ValueTask.FromResult<IDbStatement>(SqliteCatalog.ColumnInfo(this, schema, table, column));
