@@ -233,17 +233,34 @@ sub _call {
     }
     _trace_call($i, $function, $params) if $TRACE_LEVEL;
     my $r = _bcall($function, $params, $att);
-    # The daemon says where the connection's transaction state stands after statements like
-    # BEGIN/COMMIT sent as SQL (DBD::SQLite follows them too).
-    if ($r->{success} && ref $r->{result} eq 'HASH' && defined $r->{result}{auto_commit}) {
-        my $di = $i->{_type} eq 'db' ? $i : $i->{_dbi};
-        if ($di) {
-            my $on = $r->{result}{auto_commit} ? 1 : 0;
-            $di->{AutoCommit} = $on;
-            $di->{BegunWork} = 0 if $on;
+    if ($r->{success}) {
+        my $res = $r->{result};
+        return $r if ref $res ne 'HASH';
+        # The daemon says where the connection's transaction state stands after statements like
+        # BEGIN/COMMIT sent as SQL (DBD::SQLite follows them too).
+        if (defined $res->{auto_commit}) {
+            my $di = $i->{_type} eq 'db' ? $i : $i->{_dbi};
+            if ($di) {
+                my $on = $res->{auto_commit} ? 1 : 0;
+                $di->{AutoCommit} = $on;
+                $di->{BegunWork} = 0 if $on;
+            }
         }
+        _notices($i, $res->{notices}) if $res->{notices};
+    }
+    elsif (ref $r->{data} eq 'HASH' && $r->{data}{notices}) {
+        _notices($i, $r->{data}{notices});
     }
     return $r;
+}
+
+# Server messages (PostgreSQL NOTICE, WARNING...) that came with a reply: DBD::Pg hands each to
+# warn as libpq wrote it (ending in a newline, so no "at line"), when PrintWarn is on. Callers
+# report the call's own error after this.
+sub _notices {
+    my ($i, $notices) = @_;
+    return unless $i->{PrintWarn} && ref $notices eq 'ARRAY';
+    warn $_ for @$notices;
 }
 
 sub _close_later {
@@ -400,10 +417,12 @@ sub _flush {
         my $r = _bcall('execute_batch', \%p, join('', @sets));
         if ($r->{success}) {
             my $res = $r->{result};
+            _notices($si, $res->{notices}) if $res->{notices};
             $si->{_rows} = ref $res->{rows} eq 'ARRAY' ? $res->{rows}[-1] : $res->{rows};
             return 1;
         }
         my $d = ref $r->{data} eq 'HASH' ? $r->{data} : {};
+        _notices($si, $d->{notices}) if $d->{notices};
         my $at = defined $d->{index} ? $d->{index} : defined $d->{executed} ? $d->{executed} : scalar(@sets) - 1;
         _reply_err($si, $r);
         $si->{_rows} = -1;
@@ -503,6 +522,7 @@ sub connect {
         return undef;
     }
     my $res = $r->{result};
+    _notices($di, $res->{notices}) if $res->{notices};
     $di->{_handle} = $res->{handle};
     $di->{_pid} = $$;
     $di->{_provider} = $res->{provider};

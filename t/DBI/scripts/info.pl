@@ -32,8 +32,9 @@ if ($pg) {
     print "pattern tables: ", join(',', map { ($_->{TABLE_SCHEM} eq $schema ? 'own.' : 'x.') . $_->{TABLE_NAME} } @$both), "\n";
     my $cols = $dbh->column_info(undef, "${schema}%", 'alpha', '%')->fetchall_arrayref({});
     print "pattern columns: ", join(',', map { ($_->{TABLE_SCHEM} eq $schema ? 'own.' : 'x.') . $_->{COLUMN_NAME} } @$cols), "\n";
-    $dbh->do("drop table ${schema}_x.alpha");
-    $dbh->do("drop schema ${schema}_x");
+    # The cascade NOTICE names the run's own schema: shown with the name made the same.
+    local $SIG{__WARN__} = sub { (my $w = $_[0]) =~ s/\Q$schema\E/SCHEMA/g; print STDERR $w };
+    $dbh->do("drop schema ${schema}_x cascade");
 }
 print "neat: ", DBI::neat('abc'), ' ', DBI::neat(42), ' ', DBI::neat(undef), ' ', DBI::neat("it's"), ' ', DBI::neat(1.5), "\n";
 print "neat_list: ", DBI::neat_list([1, 'two', undef, 3.25]), "\n";
