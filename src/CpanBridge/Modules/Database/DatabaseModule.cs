@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CpanBridge.Core;
+using CpanBridge.Core.Logging;
 using CpanBridge.Core.Protocol;
 using CpanBridge.Core.Registry;
 using CpanBridge.Core.Sessions;
@@ -40,6 +41,7 @@ public sealed class DatabaseModule : IBridgeModule
     private static readonly object NoticeSource = new();
 
     private readonly DbProviders _providers;
+    private readonly Log _log;
 
     public DatabaseModule(BridgeRuntime runtime) : this(runtime, Environment.GetEnvironmentVariable("CPAN_BRIDGE_DB_PROVIDERS"))
     {
@@ -48,6 +50,7 @@ public sealed class DatabaseModule : IBridgeModule
     internal DatabaseModule(BridgeRuntime runtime, string? pluginDirectory)
     {
         _providers = new DbProviders(Plugins.PluginCatalog.Load(pluginDirectory, runtime.Log));
+        _log = runtime.Log;
     }
 
     public string Name => "database";
@@ -166,11 +169,23 @@ public sealed class DatabaseModule : IBridgeModule
         var request = new ConnectRequest(dsn, p.GetStringOrNull("username"), p.GetStringOrNull("password"),
             p.GetBoolean("auto_commit", true), p.GetStringOrNull("cwd"), environment, attributes);
 
-        var session = await _providers.ConnectAsync(request, call.Cancellation);
+        // For the operator's log: which job talks to which database. Dsn.ToString hides passwords.
+        var who = $"connection {call.Session.Id}: {dsn} as '{request.User}'";
+        IDbSession session;
+        try
+        {
+            session = await _providers.ConnectAsync(request, call.Cancellation);
+        }
+        catch (DbError e)
+        {
+            _log.Info($"database: {who} failed: {FirstLine(e.Errstr)}");
+            throw;
+        }
         string handle;
         try
         {
-            handle = call.Handles.Open(ConnectionKind, new ConnectionState(session));
+            handle = call.Handles.Open(ConnectionKind, new ConnectionState(session, who, _log));
+            _log.Info($"database: {who} connected ({session.Provider}, server {session.ServerVersion})");
         }
         catch
         {
@@ -654,7 +669,9 @@ public sealed class DatabaseModule : IBridgeModule
 
     // ---- handle values -----------------------------------------------------------------------
 
-    private sealed class ConnectionState(IDbSession session)
+    private static string FirstLine(string text) => text.Split('\n', 2)[0];
+
+    private sealed class ConnectionState(IDbSession session, string description, Log log)
     {
         public IDbSession Session { get; } = session;
 
@@ -663,7 +680,12 @@ public sealed class DatabaseModule : IBridgeModule
         {
             try
             {
-                if (Session.HasUncommittedWork) Session.RollbackAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                if (Session.HasUncommittedWork)
+                {
+                    // Worth a line: a job that ended without commit lost this work on purpose or by a crash.
+                    log.Info($"database: {description} closed with uncommitted work; rolling it back");
+                    Session.RollbackAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                }
             }
             finally
             {
