@@ -31,6 +31,10 @@ internal static class SqliteProvider
         if (Truthy(Attribute(attributes, "ReadOnly")))
             flags = (flags & ~(raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE)) | raw.SQLITE_OPEN_READONLY;
         if (uri) flags |= raw.SQLITE_OPEN_URI;
+        // The daemon runs one request per client at a time, so a connection is never used by two
+        // threads at once and SQLite's per-call connection mutex only costs time (each of the
+        // millions of column reads of a big result would take it).
+        if ((flags & raw.SQLITE_OPEN_FULLMUTEX) == 0) flags |= raw.SQLITE_OPEN_NOMUTEX;
 
         var rc = raw.sqlite3_open_v2(file, out var db, flags, null);
         if (rc != raw.SQLITE_OK)

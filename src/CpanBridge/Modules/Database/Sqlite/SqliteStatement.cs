@@ -154,49 +154,59 @@ internal sealed class SqliteStatement : IDbStatement
         }
         Span<byte> number = stackalloc byte[32];
         using var interrupt = cancellation.CanBeCanceled ? cancellation.Register(_session.Interrupt) : default;
-        while (block.Rows < maxRows && !block.Full)
+        var held = false;
+        _stmt.DangerousAddRef(ref held);
+        try
         {
-            for (var c = 0; c < _columnCount; c++)
+            var stmt = _stmt.DangerousGetHandle();
+            while (block.Rows < maxRows && !block.Full)
             {
-                switch (raw.sqlite3_column_type(_stmt, c))
+                for (var c = 0; c < _columnCount; c++)
                 {
-                    case raw.SQLITE_INTEGER:
-                        Utf8Formatter.TryFormat(raw.sqlite3_column_int64(_stmt, c), number, out var written);
-                        block.Add(number[..written], 'i');
-                        break;
-                    case raw.SQLITE_FLOAT:
-                        raw.sqlite3_column_double(_stmt, c).TryFormat(number, out written, "R", CultureInfo.InvariantCulture);
-                        block.Add(number[..written], 'f');
-                        break;
-                    case raw.SQLITE_NULL:
-                        block.AddNull();
-                        break;
-                    case raw.SQLITE_BLOB:
-                        block.Add(raw.sqlite3_column_blob(_stmt, c), 'b');
-                        break;
-                    default:
-                        var text = raw.sqlite3_column_blob(_stmt, c);
-                        if (_chopBlanks)
-                        {
-                            var end = text.Length;
-                            while (end > 0 && text[end - 1] == (byte)' ') end--;
-                            text = text[..end];
-                        }
-                        block.Add(text, _session.TextKind);
-                        break;
+                    switch (SqliteNative.sqlite3_column_type(stmt, c))
+                    {
+                        case raw.SQLITE_INTEGER:
+                            Utf8Formatter.TryFormat(SqliteNative.sqlite3_column_int64(stmt, c), number, out var written);
+                            block.Add(number[..written], 'i');
+                            break;
+                        case raw.SQLITE_FLOAT:
+                            SqliteNative.sqlite3_column_double(stmt, c).TryFormat(number, out written, "R", CultureInfo.InvariantCulture);
+                            block.Add(number[..written], 'f');
+                            break;
+                        case raw.SQLITE_NULL:
+                            block.AddNull();
+                            break;
+                        case raw.SQLITE_BLOB:
+                            block.Add(SqliteNative.Bytes(stmt, c), 'b');
+                            break;
+                        default:
+                            var text = SqliteNative.Bytes(stmt, c);
+                            if (_chopBlanks)
+                            {
+                                var end = text.Length;
+                                while (end > 0 && text[end - 1] == (byte)' ') end--;
+                                text = text[..end];
+                            }
+                            block.Add(text, _session.TextKind);
+                            break;
+                    }
                 }
-            }
-            var rc = raw.sqlite3_step(_stmt);
-            if (rc == raw.SQLITE_ROW) continue;
-            _pendingRow = false;
-            if (rc == raw.SQLITE_DONE)
-            {
+                var rc = SqliteNative.sqlite3_step(stmt);
+                if (rc == raw.SQLITE_ROW) continue;
+                _pendingRow = false;
+                if (rc == raw.SQLITE_DONE)
+                {
+                    raw.sqlite3_reset(_stmt);
+                    break;
+                }
+                var error = SqliteProvider.Error(_session.Db);
                 raw.sqlite3_reset(_stmt);
-                break;
+                throw error;
             }
-            var error = SqliteProvider.Error(_session.Db);
-            raw.sqlite3_reset(_stmt);
-            throw error;
+        }
+        finally
+        {
+            if (held) _stmt.DangerousRelease();
         }
         return ValueTask.FromResult(!_pendingRow);
     }
