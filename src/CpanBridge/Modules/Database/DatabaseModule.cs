@@ -65,9 +65,9 @@ public sealed class DatabaseModule : IBridgeModule
         module.Function("ping", Guard(Ping)).Optional("handle", ParamType.Handle);
         // 'on' is read as a Perl truth value (1, "", 0, true) by the function itself.
         module.Function("set_auto_commit", Guard(SetAutoCommit)).Required("handle", ParamType.Handle).Required("on", ParamType.Any);
-        module.Function("begin_work", Guard(BeginWork)).Required("handle", ParamType.Handle);
-        module.Function("commit", Guard(Commit)).Required("handle", ParamType.Handle);
-        module.Function("rollback", Guard(Rollback)).Required("handle", ParamType.Handle);
+        module.Function("begin_work", Guard(TransactionStep((session, cancel) => session.BeginWorkAsync(cancel)))).Required("handle", ParamType.Handle);
+        module.Function("commit", Guard(TransactionStep((session, cancel) => session.CommitAsync(cancel)))).Required("handle", ParamType.Handle);
+        module.Function("rollback", Guard(TransactionStep((session, cancel) => session.RollbackAsync(cancel)))).Required("handle", ParamType.Handle);
         module.Function("prepare", Guard(Prepare)).Required("handle", ParamType.Handle).Required("sql", ParamType.String)
             .Optional("sql_bytes", ParamType.Boolean);
         module.Function("execute", Guard(Execute)).Required("handle", ParamType.Handle).Optional("block_rows", ParamType.Integer)
@@ -242,26 +242,13 @@ public sealed class DatabaseModule : IBridgeModule
         return Reply.Of(new JsonObject { ["auto_commit"] = connection.Session.AutoCommit });
     }
 
-    private static async ValueTask<Reply> BeginWork(CallContext call)
+    /// <summary>begin_work, commit, rollback: one step on the connection, answered with the AutoCommit it leaves.</summary>
+    private static BridgeFunction TransactionStep(Func<IDbSession, CancellationToken, ValueTask> step) => async call =>
     {
         var (_, connection) = Connection(call);
-        await connection.Session.BeginWorkAsync(call.Cancellation);
+        await step(connection.Session, call.Cancellation);
         return Reply.Of(new JsonObject { ["auto_commit"] = connection.Session.AutoCommit });
-    }
-
-    private static async ValueTask<Reply> Commit(CallContext call)
-    {
-        var (_, connection) = Connection(call);
-        await connection.Session.CommitAsync(call.Cancellation);
-        return Reply.Of(new JsonObject { ["auto_commit"] = connection.Session.AutoCommit });
-    }
-
-    private static async ValueTask<Reply> Rollback(CallContext call)
-    {
-        var (_, connection) = Connection(call);
-        await connection.Session.RollbackAsync(call.Cancellation);
-        return Reply.Of(new JsonObject { ["auto_commit"] = connection.Session.AutoCommit });
-    }
+    };
 
     private static async ValueTask<Reply> LastInsertId(CallContext call)
     {

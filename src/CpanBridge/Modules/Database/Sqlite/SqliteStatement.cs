@@ -288,8 +288,9 @@ internal sealed class SqliteStatement : IDbStatement
                     return;
                 }
                 break; // DBD::SQLite warns "datatype mismatch" and binds the text
-            // SQL_FLOAT, SQL_REAL, SQL_DOUBLE
+            // SQL_FLOAT, SQL_REAL, SQL_DOUBLE; or no type with sqlite_see_if_its_a_number
             case 6 or 7 or 8:
+            case null when _session.SeeIfItsANumber:
                 switch (LooksLikeNumber(bytes, integerOnly: false, out integer, out var real))
                 {
                     case 1:
@@ -304,17 +305,6 @@ internal sealed class SqliteStatement : IDbStatement
             case 30 or -2 or -3 or -4 or -7:
                 raw.sqlite3_bind_blob(_stmt, index, bytes);
                 return;
-            case null when _session.SeeIfItsANumber:
-                switch (LooksLikeNumber(bytes, integerOnly: false, out integer, out real))
-                {
-                    case 1:
-                        raw.sqlite3_bind_int64(_stmt, index, integer);
-                        return;
-                    case 2:
-                        raw.sqlite3_bind_double(_stmt, index, real);
-                        return;
-                }
-                break;
         }
         if (_session.Unicode && value.Mark == 'b' && bytes.ContainsAnyInRange((byte)0x80, (byte)0xFF))
         {
