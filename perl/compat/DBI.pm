@@ -288,6 +288,9 @@ sub _pack_binds {
             next;
         }
         if (ref $v) {
+            Carp::croak('CPAN Bridge: binding $DBDPG_DEFAULT (DBD::Pg sends DEFAULT for it) is not supported; '
+                        . 'write DEFAULT in the SQL instead')
+                if ref $v eq 'DBD::Pg::DefaultValue';
             my $s = "$v";
             if (utf8::is_utf8($s)) { utf8::encode($s); $marks .= 'u' } else { $marks .= 'b' }
             push @out, $s;

@@ -35,11 +35,14 @@ SKIP: {
     ok(!eval { require JSON::XS; 1 }, 'require JSON::XS fails under the lockdown although it is installed');
     like($@, qr{Can't locate JSON/XS\.pm}, '... because it is not on @INC');
 }
-# The native DBI and DBD::Pg are installed as the differential tests' reference; under the
-# lockdown `use DBI` must find our drop-in and a DBD must not be found at all.
+# The native DBI, DBD::Pg and DBD::SQLite are installed as the differential tests' reference;
+# under the lockdown `use DBI` and `use DBD::Pg` must find our stand-ins, and DBD::SQLite (which
+# has none) must not be found at all.
 ok(eval { require DBI; 1 }, 'require DBI loads') or diag $@;
 like($INC{'DBI.pm'}, qr{/perl/compat/DBI\.pm\z}, '... and it is our drop-in, not the installed DBI');
-ok(!eval { require DBD::Pg; 1 }, 'require DBD::Pg fails although it is installed');
+ok(eval { require DBD::Pg; 1 }, 'require DBD::Pg loads') or diag $@;
+like($INC{'DBD/Pg.pm'}, qr{/perl/compat/DBD/Pg\.pm\z}, '... our constants stand-in, not the installed driver');
+ok(!eval { require DBD::SQLite; 1 }, 'require DBD::SQLite fails although it is installed');
 
 # A child perl inherits the lockdown through PERL5OPT.
 my ($st, $out) = run_perl('print join("\n", @INC), "\n"; print eval { require JSON::XS; 1 } ? "XS\n" : "noXS\n";');
