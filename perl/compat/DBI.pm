@@ -560,8 +560,23 @@ sub installed_drivers { return map { $_ => 1 } available_drivers() }
 sub data_sources {
     my ($class, $driver, $attr) = @_;
     $driver = $1 if defined $driver && $driver =~ /\A(?i:dbi):([^:]+)/;
+    return _pg_data_sources(defined $attr && !ref $attr ? $attr : '') if defined $driver && $driver eq 'Pg';
     my $r = _bcall('data_sources', { driver => $driver });
     return $r->{success} ? @{ $r->{result}{sources} || [] } : ();
+}
+
+# DBD::Pg lists the databases of the server the environment points at: it connects to the
+# "postgres" database (or DBI_DSN's), with extra conninfo appended to each name it returns.
+sub _pg_data_sources {
+    my ($conninfo) = @_;
+    my $target = 'dbname=postgres';
+    ($target = $ENV{DBI_DSN}) =~ s/\Adbi:Pg://i if $ENV{DBI_DSN};
+    $target .= ";$conninfo" if length $conninfo;
+    my $dbh = DBI->connect("dbi:Pg:$target", $ENV{DBI_USER}, $ENV{DBI_PASS},
+                           { PrintError => 0, RaiseError => 0, AutoCommit => 1 }) or return;
+    my $names = $dbh->selectcol_arrayref('SELECT pg_catalog.quote_ident(datname) FROM pg_catalog.pg_database ORDER BY 1');
+    $dbh->disconnect;
+    return map { "dbi:Pg:dbname=$_" . (length $conninfo ? ";$conninfo" : '') } @{ $names || [] };
 }
 
 sub install_driver {

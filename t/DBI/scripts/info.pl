@@ -53,5 +53,8 @@ $p1->finish;
 DBI->trace(2, 'trace.log');
 $c1->do('select 1');
 DBI->trace(0);
+# The server's databases for Pg (DBD::Pg connects to "postgres" to list them); nothing for SQLite.
+print 'data_sources: ', join(',', DBI->data_sources($dbh->{Driver}{Name})), "\n";
+print 'dbh data_sources: ', join(',', $dbh->data_sources), "\n";
 $dbh->disconnect;
 print "ping after disconnect: '", $dbh->ping, "'\n";
