@@ -1288,6 +1288,11 @@ sub _take_result {
 sub _binds {
     my ($si, $args) = @_;
     return $args if @$args;
+    if (my $fresh = delete $si->{_inout_fresh}) {
+        # DBD::Pg reads an in/out variable at the first execute after bind_param_inout and
+        # sends that value again at later executes, whatever the rows put into it since.
+        $si->{_binds}[$_] = ${ $si->{_inout}{$_} } for keys %$fresh;
+    }
     return $si->{_binds} || [];
 }
 
@@ -1316,7 +1321,14 @@ sub _execute {
     my %p = (handle => $si->{_handle});
     my $bt = _bind_types($si);
     $p{bind_types} = $bt if $bt;
-    my $binds = DBI::_pack_binds(_binds($si, \@args));
+    my $values = _binds($si, \@args);
+    my $params = $si->{NUM_OF_PARAMS} || 0;
+    if (!@args && grep { !exists $values->[$_] } 0 .. $params - 1) {
+        # Placeholders nobody bound: DBD::Pg refuses to run; DBD::SQLite binds NULL.
+        return DBI::_set_err($si, 7, 'execute called with an unbound placeholder', '25P01') if $si->{_driver} eq 'Pg';
+        $values = [ map { $values->[$_] } 0 .. $params - 1 ];
+    }
+    my $binds = DBI::_pack_binds($values);
     DBI::_collect() if $DBI::INFLIGHT;
     delete $si->{_ahead};
     $si->{_vals} = [];
@@ -1438,6 +1450,9 @@ sub _fetch {
     my $row = [ splice(@$v, 0, $si->{_ncols}) ];
     if (my $bound = $si->{_bound}) {
         for my $c (keys %$bound) { ${ $bound->{$c} } = $row->[$c] }
+    }
+    if (my $inout = $si->{_inout}) {
+        for my $c (keys %$inout) { ${ $inout->{$c} } = $row->[$c] if $c < @$row }
     }
     return $row;
 }
@@ -1736,11 +1751,21 @@ sub _execute_tuples {
 sub bind_param_inout {
     my ($sth, $p, $ref, $maxlen, $type) = @_;
     my $si = tied %$sth;
+    Carp::croak('bind_param_inout needs a reference to a scalar value')
+        unless ref $ref eq 'SCALAR' || ref $ref eq 'REF';
+    DBI::_clear_err($si);
+    if ($si->{_driver} eq 'SQLite') {
+        DBI::_set_err($si, -2, 'InOut bind params not implemented', 'S1000');
+        DBI::_report($si, 'bind_param_inout', undef);
+        return '';
+    }
     my $n = _param_index($si, $p);
     return DBI::_fail($si, 'bind_param_inout', $DBI::stderr, "Cannot bind unknown placeholder '$p'") unless defined $n;
-    # The value goes in when execute runs (it reads $$ref then); results do not come back.
+    # In: the variable's value at the next execute. Out, as DBD::Pg does it: each fetched row
+    # puts its column N into the variable bound to placeholder N.
     $si->{_inout}{$n} = $ref;
-    $si->{_binds}[$n] = $$ref;
+    $si->{_inout_fresh}{$n} = 1;
+    $si->{_bound} ||= {};    # rows then take the path that assigns bound variables
     my $spec = _type_spec($type);
     $si->{_bind_types}[$n] = $spec if $spec;
     return 1;
@@ -1839,7 +1864,7 @@ C<$DBI::err> send the batch first.
 
 =head1 NOT SUPPORTED / CAVEATS
 
-bind_param_inout sends the value but returns nothing into the variable; func() and driver
+bind_param_inout on plug-in databases sends the value but returns nothing; func() and driver
 private methods; Profile; trace output is not DBI's (one line per daemon call). With batched
 executes and RaiseError outside any eval, a failing insert kills the script a little later than
 native DBI would (at the next database call), so output printed in between differs. A script
