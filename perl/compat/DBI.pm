@@ -102,6 +102,7 @@ my $TRACE_FH;
 tie $err,    'DBI::_::ErrVar', 'err';
 tie $errstr, 'DBI::_::ErrVar', 'errstr';
 tie $state,  'DBI::_::ErrVar', 'state';
+tie $rows,   'DBI::_::RowsVar';
 
 sub _bridge {
     return $BRIDGE ||= CPANBridge->new;
@@ -596,18 +597,22 @@ sub looks_like_number {
 sub neat {
     my ($v, $maxlen) = @_;
     return 'undef' unless defined $v;
-    $maxlen = $neat_maxlen if !defined $maxlen || $maxlen == 0;
+    return "$v" if ref $v;
     my $f = B::svref_2object(\$v)->FLAGS;
-    if (($f & ($SVf_IOK | $SVf_NOK)) && !($f & $SVf_POK)) {
-        return "$v";
-    }
+    return "$v" if ($f & ($SVf_IOK | $SVf_NOK)) && !($f & $SVf_POK);
+    $maxlen = $neat_maxlen unless $maxlen;
     my $s = "$v";
     my $q = "'";
-    if ($maxlen < 7) { $maxlen = 7 }
-    if (length($s) > $maxlen - 2) {
-        $s = substr($s, 0, $maxlen - 5) . '...';
+    if (utf8::is_utf8($s)) {
+        # As DBI: character strings in double quotes, shown (and cut) as their UTF-8 bytes.
+        utf8::encode($s);
+        $q = '"';
     }
-    $s =~ s/[\x00-\x1f\x7f]/./g;
+    if (length($s) > $maxlen - 2) {
+        my $keep = $maxlen - 5;
+        $s = substr($s, 0, $keep < 1 ? 1 : $keep) . '...';
+    }
+    $s =~ tr/\x00-\x08\x0e-\x1f\x7f/./;    # control characters, but not whitespace
     return "$q$s$q";
 }
 
@@ -688,6 +693,17 @@ sub STORE {
     my ($self, $v) = @_;
     $DBI::lasth->{_errs}{$$self} = $v if $DBI::lasth;
 }
+
+# $DBI::rows: the rows of the last handle used, -1 when that is not a statement (as DBI).
+package DBI::_::RowsVar;
+
+sub TIESCALAR { my ($class) = @_; return bless \(my $unused), $class }
+sub FETCH {
+    my $h = $DBI::lasth;
+    return -1 unless $h && $h->{_type} eq 'st' && $h->{_outer};
+    return $h->{_outer}->rows;
+}
+sub STORE { }
 
 # =============================================================================================
 package DBI::_::Tie;
