@@ -112,6 +112,9 @@ sub _bridge {
 # is not read (and dropped) by the client while it waits for another one.
 sub _bcall {
     my ($function, $params, $att) = @_;
+    # Talking to the daemon must not change the script's $!: with the native driver no socket
+    # was involved (a script that dies exits with $! as its status).
+    local $!;
     _collect() if $INFLIGHT;
     return _bridge()->call('database', $function, $params, defined $att ? { attachment => $att } : ());
 }
@@ -133,6 +136,7 @@ sub _read_ahead {
 }
 
 sub _collect {
+    local $!;    # as in _bcall
     my $f = $INFLIGHT or return;
     $INFLIGHT = undef;
     return if $f->{pid} != $$;
@@ -248,11 +252,24 @@ sub _call {
             }
         }
         _notices($i, $res->{notices}) if $res->{notices};
+        _tx_state($i, $res);
     }
-    elsif (ref $r->{data} eq 'HASH' && $r->{data}{notices}) {
-        _notices($i, $r->{data}{notices});
+    elsif (ref $r->{data} eq 'HASH') {
+        _notices($i, $r->{data}{notices}) if $r->{data}{notices};
+        _tx_state($i, $r->{data});
     }
     return $r;
+}
+
+# What a reply says beyond its result: whether the connection has a transaction open (DBI warns
+# about the rollback at DESTROY only when there is one), and the errno an in-process driver
+# would have left in $! (DBD::SQLite's ENOENT, which is the exit status of a script that dies).
+sub _tx_state {
+    my ($i, $from) = @_;
+    $! = $from->{os_errno} if $from->{os_errno};
+    return unless exists $from->{in_transaction};
+    my $di = $i->{_type} eq 'db' ? $i : $i->{_dbi};
+    $di->{_in_tx} = $from->{in_transaction} ? 1 : 0 if $di;
 }
 
 # Server messages (PostgreSQL NOTICE, WARNING...) that came with a reply: DBD::Pg hands each to
@@ -422,11 +439,13 @@ sub _flush {
         if ($r->{success}) {
             my $res = $r->{result};
             _notices($si, $res->{notices}) if $res->{notices};
+            _tx_state($si, $res);
             $si->{_rows} = ref $res->{rows} eq 'ARRAY' ? $res->{rows}[-1] : $res->{rows};
             return 1;
         }
         my $d = ref $r->{data} eq 'HASH' ? $r->{data} : {};
         _notices($si, $d->{notices}) if $d->{notices};
+        _tx_state($si, $d);
         my $at = defined $d->{index} ? $d->{index} : defined $d->{executed} ? $d->{executed} : scalar(@sets) - 1;
         _reply_err($si, $r);
         $si->{_rows} = -1;
@@ -527,6 +546,7 @@ sub connect {
     }
     my $res = $r->{result};
     _notices($di, $res->{notices}) if $res->{notices};
+    _tx_state($di, $res);
     $di->{_handle} = $res->{handle};
     $di->{_pid} = $$;
     $di->{_provider} = $res->{provider};
@@ -993,7 +1013,7 @@ sub _destroy {
     # socket), so the child leaves it alone -- as DBI's AutoInactiveDestroy would.
     return _gone($i) if defined $i->{_pid} && $i->{_pid} != $$;
     eval { DBI::_flush($i) } if $i->{_batch};
-    if (!$i->{AutoCommit} && !$i->{InactiveDestroy}) {
+    if (!$i->{AutoCommit} && !$i->{InactiveDestroy} && (!exists $i->{_in_tx} || $i->{_in_tx})) {
         my $where = DBI::_where();
         if ($where eq ".\n" && defined $LAST_WHERE && $i->{_driver} ne 'Pg') {
             # Freed at the end with no script frame to name (after a die in here, say): DBI
@@ -1883,9 +1903,7 @@ C<$DBI::err> send the batch first.
 bind_param_inout on plug-in databases sends the value but returns nothing; func() and driver
 private methods; Profile; trace output is not DBI's (one line per daemon call). With batched
 executes and RaiseError outside any eval, a failing insert kills the script a little later than
-native DBI would (at the next database call), so output printed in between differs. A script
-that dies exits with 255 where the native driver may leave errno set (DBD::SQLite: 2). See
-docs/dbi.md.
+native DBI would (at the next database call), so output printed in between differs. See docs/dbi.md.
 
 =head1 SEE ALSO
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -108,16 +109,26 @@ public sealed class DatabaseModule : IBridgeModule
     private static BridgeFunction Guard(BridgeFunction function, bool notices = true) => async call =>
     {
         call.Session.SetState(NoticeSource, null);
+        Marshal.SetLastSystemError(0);
         try
         {
             var reply = await function(call);
-            if (notices && TakeNotices(call) is { } taken && reply.Node is JsonObject result) result["notices"] = taken;
+            var errno = Marshal.GetLastSystemError();
+            if (reply.Node is JsonObject result)
+            {
+                if (notices && TakeNotices(call) is { } taken) result["notices"] = taken;
+                if (InTransaction(call) is { } open) result["in_transaction"] = open;
+                if (ScriptErrno(call, errno) is { } left) result["os_errno"] = left;
+            }
             return reply;
         }
         catch (DbError e)
         {
+            var errno = Marshal.GetLastSystemError();
             var error = NativeError(e);
             if (notices && TakeNotices(call) is { } taken) error.Data!["notices"] = taken;
+            if (InTransaction(call) is { } open) error.Data!["in_transaction"] = open;
+            if (ScriptErrno(call, errno) is { } left) error.Data!["os_errno"] = left;
             throw error;
         }
         catch (BridgeException e) when (notices && e.Data is not null && TakeNotices(call) is { } taken)
@@ -134,6 +145,17 @@ public sealed class DatabaseModule : IBridgeModule
             call.Session.SetState(NoticeSource, null);
         }
     };
+
+    /// <summary>
+    /// Whether the connection the call used has a transaction open, for the drop-in: DBI's
+    /// "Issuing rollback() due to DESTROY" warning is only given when there is one.
+    /// </summary>
+    private static bool? InTransaction(CallContext call) =>
+        call.Session.GetState<IDbSession>(NoticeSource) is { } session ? session.HasUncommittedWork : null;
+
+    /// <summary>The errno an in-process native driver would have left in the script's $!, if any.</summary>
+    private static int? ScriptErrno(CallContext call, int errno) =>
+        errno != 0 && call.Session.GetState<IDbSession>(NoticeSource) is { LeavesErrnoInScript: true } ? errno : null;
 
     private static JsonArray? TakeNotices(CallContext call)
     {

@@ -41,6 +41,14 @@ internal interface IDbSession : IAsyncDisposable
     /// order, each as the native driver passes it to Perl's warn; empty when there are none.
     /// </summary>
     IReadOnlyList<string> TakeNotices();
+
+    /// <summary>
+    /// True when the native driver runs its library inside the script's process, so that the
+    /// errno the library leaves behind is the script's $! (DBD::SQLite: SQLite's probe for a hot
+    /// journal leaves ENOENT, and a script that dies then exits with 2). Such providers run their
+    /// calls synchronously, so the daemon can read errno on the same thread right after them.
+    /// </summary>
+    bool LeavesErrnoInScript => false;
 }
 
 /// <summary>

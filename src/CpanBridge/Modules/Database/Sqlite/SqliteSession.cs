@@ -201,6 +201,8 @@ internal sealed partial class SqliteSession : IDbSession, IDbDirectDo, IDbByteSq
     // SQLite has no server messages.
     public IReadOnlyList<string> TakeNotices() => [];
 
+    public bool LeavesErrnoInScript => true;
+
     public ValueTask<IDbStatement> ColumnInfoAsync(string? catalog, string? schema, string? table, string? column,
         CancellationToken cancellation) =>
         ValueTask.FromResult<IDbStatement>(SqliteCatalog.ColumnInfo(this, schema, table, column));
