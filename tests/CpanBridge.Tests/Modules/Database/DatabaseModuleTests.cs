@@ -77,6 +77,32 @@ public class DatabaseModuleTests
     }
 
     [Fact]
+    public async Task Replies_say_whether_a_transaction_is_open_and_the_errno_SQLite_left()
+    {
+        using var bridge = new TestBridge();
+        var client = bridge.Connect();
+        var (connected, _) = await Ok(client, "connect", new JsonObject { ["dsn"] = "dbi:SQLite:dbname=" + DbFile(bridge), ["auto_commit"] = false });
+        var dbh = connected["handle"]!.GetValue<string>();
+
+        // The first statement on a file opens the transaction; SQLite's probe for a hot journal
+        // on the way leaves ENOENT, which DBD::SQLite leaves in the script's $!.
+        var (created, _) = await Ok(client, "do", new JsonObject { ["handle"] = dbh, ["sql"] = "create table t(a integer)" });
+        Assert.True(created["in_transaction"]!.GetValue<bool>());
+        Assert.Equal(2, created["os_errno"]!.GetValue<int>());
+
+        var (committed, _) = await Ok(client, "commit", new JsonObject { ["handle"] = dbh });
+        Assert.False(committed["in_transaction"]!.GetValue<bool>());
+
+        // A failure says the same in its data: the transaction stays open after a failed statement.
+        await Ok(client, "do", new JsonObject { ["handle"] = dbh, ["sql"] = "insert into t values (1)" });
+        var failed = await Fail(client, "do", new JsonObject { ["handle"] = dbh, ["sql"] = "insert into nosuch values (1)" });
+        Assert.True(failed["data"]!["in_transaction"]!.GetValue<bool>());
+
+        var (rolledBack, _) = await Ok(client, "rollback", new JsonObject { ["handle"] = dbh });
+        Assert.False(rolledBack["in_transaction"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Values_come_back_as_DBD_SQLite_returns_them()
     {
         using var bridge = new TestBridge();
