@@ -38,8 +38,9 @@ public sealed class DatabaseModule : IBridgeModule
     private static readonly object CurrentConnection = new();
     private static readonly object CurrentStatement = new();
     private static readonly object RawStatement = new();
-    // The connection the running call works on, whose server messages go into its reply.
-    private static readonly object NoticeSource = new();
+    // The connection the running call works on: its server messages, transaction state and the
+    // errno its library left go into the reply.
+    private static readonly object CallConnection = new();
 
     private readonly DbProviders _providers;
     private readonly Log _log;
@@ -108,7 +109,7 @@ public sealed class DatabaseModule : IBridgeModule
     /// </summary>
     private static BridgeFunction Guard(BridgeFunction function, bool notices = true) => async call =>
     {
-        call.Session.SetState(NoticeSource, null);
+        call.Session.SetState(CallConnection, null);
         Marshal.SetLastSystemError(0);
         try
         {
@@ -142,7 +143,7 @@ public sealed class DatabaseModule : IBridgeModule
         }
         finally
         {
-            call.Session.SetState(NoticeSource, null);
+            call.Session.SetState(CallConnection, null);
         }
     };
 
@@ -151,15 +152,15 @@ public sealed class DatabaseModule : IBridgeModule
     /// "Issuing rollback() due to DESTROY" warning is only given when there is one.
     /// </summary>
     private static bool? InTransaction(CallContext call) =>
-        call.Session.GetState<IDbSession>(NoticeSource) is { } session ? session.HasUncommittedWork : null;
+        call.Session.GetState<IDbSession>(CallConnection) is { } session ? session.HasUncommittedWork : null;
 
     /// <summary>The errno an in-process native driver would have left in the script's $!, if any.</summary>
     private static int? ScriptErrno(CallContext call, int errno) =>
-        errno != 0 && call.Session.GetState<IDbSession>(NoticeSource) is { LeavesErrnoInScript: true } ? errno : null;
+        errno != 0 && call.Session.GetState<IDbSession>(CallConnection) is { LeavesErrnoInScript: true } ? errno : null;
 
     private static JsonArray? TakeNotices(CallContext call)
     {
-        var taken = call.Session.GetState<IDbSession>(NoticeSource)?.TakeNotices();
+        var taken = call.Session.GetState<IDbSession>(CallConnection)?.TakeNotices();
         return taken is { Count: > 0 } ? new JsonArray([.. taken.Select(n => (JsonNode)JsonValue.Create(n))]) : null;
     }
 
@@ -215,7 +216,7 @@ public sealed class DatabaseModule : IBridgeModule
             throw;
         }
         call.Session.SetState(CurrentConnection, handle);
-        call.Session.SetState(NoticeSource, session);
+        call.Session.SetState(CallConnection, session);
         return Reply.Of(new JsonObject
         {
             ["handle"] = handle,
@@ -232,7 +233,7 @@ public sealed class DatabaseModule : IBridgeModule
         var handle = call.Params.GetStringOrNull("handle") ?? call.Session.GetState<string>(CurrentConnection)
             ?? throw BridgeException.Usage($"{call.Function.FullName}: no 'handle' and no current connection: call database.connect first");
         var state = call.Handles.Get(ConnectionKind, handle);
-        call.Session.SetState(NoticeSource, state.Session);
+        call.Session.SetState(CallConnection, state.Session);
         return (handle, state);
     }
 
@@ -349,7 +350,7 @@ public sealed class DatabaseModule : IBridgeModule
         var handle = call.Params.GetStringOrNull("handle") ?? call.Session.GetState<string>(CurrentStatement)
             ?? throw BridgeException.Usage($"{call.Function.FullName}: no 'handle' and no current statement: call database.execute_statement first");
         var state = call.Handles.Get(StatementKind, handle);
-        call.Session.SetState(NoticeSource, state.Connection.Session);
+        call.Session.SetState(CallConnection, state.Connection.Session);
         return (handle, state);
     }
 
