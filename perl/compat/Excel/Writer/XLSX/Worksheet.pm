@@ -101,8 +101,12 @@ sub _substitute_cellref {
 sub add_write_handler {
     my $self = shift;
     return unless @_ == 2 && ref $_[1] eq 'CODE';
+    $self->{_handlers} = 1;
     push @{ $self->{_write_match} }, [@_];
 }
+
+# Anything write() hands to write_url or write_formula, in one test.
+my $SPECIAL = qr/^(?:[fh]tt?ps?:\/\/|mailto:|(?:in|ex)ternal:|=|\{=.*\}$)/;
 
 sub write {
     my $self = shift;
@@ -110,37 +114,47 @@ sub write {
     my $token = $_[2];
     $token = '' unless defined $token;
 
-    for my $h (@{ $self->{_write_match} }) {
-        next unless $token =~ $h->[0];
-        my $r = $h->[1]->($self, @_);
-        return $r if defined $r;
+    if ($self->{_handlers}) {
+        for my $h (@{ $self->{_write_match} }) {
+            next unless $token =~ $h->[0];
+            my $r = $h->[1]->($self, @_);
+            return $r if defined $r;
+        }
     }
 
-    if (ref $token eq 'ARRAY') {
-        return $self->write_row(@_);
-    }
-    elsif ($self->{_leading_zeros} && $token =~ /^0\d+$/) {
-        return $self->write_string(@_);
+    # The common cases, numbers and plain strings, are written here without further calls:
+    # at 100k cells a method call or two per cell is most of the time.
+    if (ref $token) {
+        return $self->write_row(@_) if ref $token eq 'ARRAY';
     }
     elsif ($token =~ $NUMBER) {
-        # write_number inlined: the common case should cost one regex and one push.
-        return -2 if _bad_cell($_[0], $_[1]);
+        return $self->write_string(@_) if $self->{_leading_zeros} && $token =~ /^0\d+$/;
+        my ($row, $col) = @_;
+        return -2 if !defined $row || !defined $col || $row >= ROWMAX || $col >= COLMAX || $row < 0 || $col < 0;
         my $buf = $self->{_buf};
-        push @$buf, $self->{_index}, $_[0], $_[1], 'n', (ref $_[3] ? _fid($_[3]) : 0), $token + 0, '';
+        push @$buf, $self->{_index}, $row, $col, 'n', (ref $_[3] ? _fid($_[3]) : 0), $token + 0, '';
         Excel::Writer::XLSX::Workbook::_flush($self->{_st}) if @$buf >= FLUSH_ENTRIES;
         return 0;
     }
-    elsif ($token =~ m{^[fh]tt?ps?://} || $token =~ /^mailto:/ || $token =~ /^(?:in|ex)ternal:/) {
-        return $self->write_url(@_);
-    }
-    elsif ($token =~ /^=/ || $token =~ /^{=.*}$/) {
-        return $self->write_formula(@_);
+    elsif ($token =~ $SPECIAL) {
+        return substr($token, 0, 1) eq '=' || substr($token, 0, 1) eq '{'
+            ? $self->write_formula(@_) : $self->write_url(@_);
     }
     elsif ($token eq '') {
         splice @_, 2, 1;
         return $self->write_blank(@_);
     }
-    return $self->write_string(@_);
+    return $self->write_string(@_) if length $token > STRMAX;
+    my ($row, $col) = @_;
+    return -2 if !defined $row || !defined $col || $row >= ROWMAX || $col >= COLMAX || $row < 0 || $col < 0;
+    my $st = $self->{_st};
+    my $buf = $self->{_buf};
+    $token = "$token";
+    utf8::encode($token) if $token =~ /[^\x00-\x7f]/;
+    push @$buf, $self->{_index}, $row, $col, 's', (ref $_[3] ? _fid($_[3]) : 0), $token, '';
+    Excel::Writer::XLSX::Workbook::_flush($st)
+        if @$buf >= FLUSH_ENTRIES || ($st->{bytes} += length $token) >= FLUSH_BYTES;
+    return 0;
 }
 
 sub write_row {
