@@ -11,5 +11,6 @@ public static class BuiltinModules
         new Test.TestModule(runtime),
         new System.SystemModule(runtime),
         new Database.DatabaseModule(runtime),
+        new Excel.ExcelModule(runtime),
     ];
 }

@@ -1,0 +1,557 @@
+using System.Text.RegularExpressions;
+using System.Globalization;
+using System.IO.Packaging;
+using System.Text;
+using System.Text.Json.Nodes;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using X = DocumentFormat.OpenXml.Spreadsheet;
+
+namespace CpanBridge.Modules.Excel;
+
+/// <summary>
+/// Writes a <see cref="Workbook"/> as an .xlsx package. Sheet data is streamed with
+/// OpenXmlWriter straight from the sorted cell store, so no DOM of the cells is ever built; the
+/// small parts (workbook, styles, drawings) are fed as XML text.
+/// </summary>
+internal static class XlsxBuilder
+{
+    private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    private const string Rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+    /// <summary>Writes the package to <paramref name="path"/> (created or truncated); returns its size.</summary>
+    public static long Write(Workbook book, JsonObject? formats, string path)
+    {
+        var styles = new Styles(formats);
+        using (var stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+        {
+            // The SDK needs a readable package (a write-only one would stream parts straight into
+            // the zip, but 2.20 refuses it), so zip entries are buffered until the package closes.
+            using var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook);
+            var workbookPart = document.AddWorkbookPart();
+            if (book.Sheets.Count == 0) book.AddSheet(null);
+            var sheetIds = new List<string>();
+            foreach (var sheet in book.Sheets)
+            {
+                var part = workbookPart.AddNewPart<WorksheetPart>();
+                sheetIds.Add(workbookPart.GetIdOfPart(part));
+                WriteSheet(book, sheet, part, styles);
+            }
+            var strings = workbookPart.AddNewPart<SharedStringTablePart>();
+            WriteStrings(book, strings);
+            var stylesPart = workbookPart.AddNewPart<WorkbookStylesPart>();
+            Feed(stylesPart, styles.Build().OuterXml);
+            Feed(workbookPart, WorkbookXml(book, sheetIds));
+            WriteProperties(book, document);
+        }
+        return new FileInfo(path).Length;
+    }
+
+    private static void Feed(OpenXmlPart part, string xml)
+    {
+        using var data = new MemoryStream(Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n" + xml));
+        part.FeedData(data);
+    }
+
+    // ---- workbook ------------------------------------------------------------------------------
+
+    private static string WorkbookXml(Workbook book, List<string> sheetIds)
+    {
+        var x = new StringBuilder($"<workbook xmlns=\"{Main}\" xmlns:r=\"{Rel}\">");
+        if (book.Date1904) x.Append("<workbookPr date1904=\"1\"/>");
+        else x.Append("<workbookPr defaultThemeVersion=\"124226\"/>");
+        var active = Math.Clamp(book.ActiveSheet, 0, book.Sheets.Count - 1);
+        x.Append("<bookViews><workbookView xWindow=\"240\" yWindow=\"15\" windowWidth=\"16095\" windowHeight=\"9660\"");
+        if (active > 0) x.Append($" activeTab=\"{active}\"");
+        x.Append("/></bookViews><sheets>");
+        for (var i = 0; i < book.Sheets.Count; i++)
+        {
+            var sheet = book.Sheets[i];
+            x.Append($"<sheet name=\"{Styles.Escape(sheet.Name)}\" sheetId=\"{i + 1}\"");
+            if (sheet.Hidden && i != active) x.Append(" state=\"hidden\"");
+            x.Append($" r:id=\"{sheetIds[i]}\"/>");
+        }
+        x.Append("</sheets>");
+        var names = DefinedNames(book);
+        if (names.Count > 0)
+        {
+            x.Append("<definedNames>");
+            foreach (var (name, local, hidden, formula) in names)
+            {
+                x.Append($"<definedName name=\"{Styles.Escape(name)}\"");
+                if (local is { } l) x.Append($" localSheetId=\"{l}\"");
+                if (hidden) x.Append(" hidden=\"1\"");
+                x.Append('>').Append(Styles.Escape(formula)).Append("</definedName>");
+            }
+            x.Append("</definedNames>");
+        }
+        x.Append("<calcPr calcId=\"124519\" fullCalcOnLoad=\"1\"/></workbook>");
+        return x.ToString();
+    }
+
+    /// <summary>User names plus the built-in ones autofilter and repeat_rows/columns imply, sorted as Excel lists them.</summary>
+    private static List<(string Name, int? Local, bool Hidden, string Formula)> DefinedNames(Workbook book)
+    {
+        var names = book.Names.Select(n => (n.Name, Local: n.SheetIndex, Hidden: false, n.Formula)).ToList();
+        foreach (var sheet in book.Sheets)
+        {
+            var quoted = QuoteSheet(sheet.Name);
+            if (sheet.AutoFilter is { } filter)
+                names.Add(("_xlnm._FilterDatabase", sheet.Index, true, quoted + "!" + filter.Absolute));
+            if (sheet.RepeatRows is not null || sheet.RepeatColumns is not null)
+            {
+                var parts = new List<string>();
+                if (sheet.RepeatColumns is { } c) parts.Add($"{quoted}!${Cells.Column(c.First)}:${Cells.Column(c.Last)}");
+                if (sheet.RepeatRows is { } r) parts.Add($"{quoted}!${r.First + 1}:${r.Last + 1}");
+                names.Add(("_xlnm.Print_Titles", sheet.Index, false, string.Join(",", parts)));
+            }
+        }
+        return [.. names.OrderBy(n => n.Name.Replace("_xlnm.", ""), StringComparer.OrdinalIgnoreCase).ThenBy(n => n.Local ?? -1)];
+    }
+
+    /// <summary>A sheet name as formulas must write it: quoted unless it is a plain word that is not a cell name.</summary>
+    internal static string QuoteSheet(string name)
+    {
+        var plain = name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c is '_' or '.')
+            && !Regex.IsMatch(name, @"^[A-Za-z]{1,3}\d+$") && !Regex.IsMatch(name, @"^[Rr]\d*[Cc]\d*$");
+        return plain ? name : "'" + name.Replace("'", "''") + "'";
+    }
+
+    private static void WriteProperties(Workbook book, SpreadsheetDocument document)
+    {
+        var p = book.Properties;
+        var core = document.PackageProperties;
+        core.Creator = p.GetValueOrDefault("author", "");
+        core.LastModifiedBy = p.GetValueOrDefault("author", "");
+        var now = DateTime.UtcNow;
+        core.Created = now;
+        core.Modified = now;
+        if (p.TryGetValue("title", out var title)) core.Title = title;
+        if (p.TryGetValue("subject", out var subject)) core.Subject = subject;
+        if (p.TryGetValue("keywords", out var keywords)) core.Keywords = keywords;
+        if (p.TryGetValue("comments", out var comments)) core.Description = comments;
+        if (p.TryGetValue("category", out var category)) core.Category = category;
+        if (p.TryGetValue("status", out var status)) core.ContentStatus = status;
+
+        var app = document.AddExtendedFilePropertiesPart();
+        var x = new StringBuilder("<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\"><Application>Microsoft Excel</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>");
+        if (p.TryGetValue("manager", out var manager)) x.Append($"<Manager>{Styles.Escape(manager)}</Manager>");
+        x.Append($"<Company>{Styles.Escape(p.GetValueOrDefault("company", ""))}</Company><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>");
+        if (p.TryGetValue("hyperlink_base", out var hyperlinkBase)) x.Append($"<HyperlinkBase>{Styles.Escape(hyperlinkBase)}</HyperlinkBase>");
+        x.Append("<HyperlinksChanged>false</HyperlinksChanged><AppVersion>12.0000</AppVersion></Properties>");
+        Feed(app, x.ToString());
+    }
+
+    // ---- shared strings ------------------------------------------------------------------------
+
+    private static void WriteStrings(Workbook book, SharedStringTablePart part)
+    {
+        var items = book.Strings.Items;
+        using var w = OpenXmlWriter.Create(part);
+        w.WriteStartDocument(true);
+        w.WriteStartElement(new SharedStringTable(),
+        [
+            new OpenXmlAttribute("count", "", book.Strings.References.ToString(CultureInfo.InvariantCulture)),
+            new OpenXmlAttribute("uniqueCount", "", items.Count.ToString(CultureInfo.InvariantCulture)),
+        ]);
+        var item = new SharedStringItem();
+        var text = new Text();
+        var preserve = new[] { new OpenXmlAttribute("xml", "space", "http://www.w3.org/XML/1998/namespace", "preserve") };
+        foreach (var s in items)
+        {
+            w.WriteStartElement(item);
+            if (s.Length > 0 && (char.IsWhiteSpace(s[0]) || char.IsWhiteSpace(s[^1]))) w.WriteStartElement(text, preserve);
+            else w.WriteStartElement(text);
+            w.WriteString(XmlSafe(s));
+            w.WriteEndElement();
+            w.WriteEndElement();
+        }
+        w.WriteEndElement();
+    }
+
+    /// <summary>
+    /// Characters XML cannot hold become Excel's _xHHHH_ escapes (and a literal "_xHHHH_" is
+    /// protected), so the cell shows what the script wrote, as native does.
+    /// </summary>
+    internal static string XmlSafe(string s)
+    {
+        var clean = true;
+        foreach (var c in s)
+            if ((c < 0x20 && c is not ('\t' or '\n' or '\r')) || c is '\uFFFE' or '\uFFFF' || c == '_') { clean = false; break; }
+        if (clean) return s;
+        s = Regex.Replace(s, "(_x[0-9a-fA-F]{4}_)", "_x005F$1");
+        var b = new StringBuilder(s.Length + 8);
+        foreach (var c in s)
+        {
+            if ((c < 0x20 && c is not ('\t' or '\n' or '\r')) || c is '\uFFFE' or '\uFFFF') b.Append($"_x{(int)c:X4}_");
+            else b.Append(c);
+        }
+        return b.ToString();
+    }
+
+    // ---- worksheets ----------------------------------------------------------------------------
+
+    /// <summary>
+    /// Writes XML text as elements: parsed inside a worksheet wrapper so that any sheet-level
+    /// element, leaf or not, comes out typed.
+    /// </summary>
+    private static void Raw<T>(OpenXmlWriter w, string xml) where T : OpenXmlElement
+    {
+        var holder = new Worksheet($"<worksheet xmlns=\"{Main}\" xmlns:r=\"{Rel}\">{xml}</worksheet>");
+        foreach (var child in holder.ChildElements) w.WriteElement(child);
+    }
+
+    private static void WriteSheet(Workbook book, Sheet sheet, WorksheetPart part, Styles styles)
+    {
+        var cells = sheet.Cells.Ordered();
+        var hyperlinks = new List<(string Ref, int UrlText, int DisplayString)>();
+        using var w = OpenXmlWriter.Create(part);
+        w.WriteStartDocument(true);
+        w.WriteStartElement(new Worksheet(), [], [new KeyValuePair<string, string>("r", Rel)]);
+
+        // sheetPr
+        var fit = sheet.FitToPages is not null;
+        if (sheet.TabColor is not null || fit)
+        {
+            var x = new StringBuilder("<sheetPr>");
+            if (sheet.TabColor is { } tab) x.Append($"<tabColor rgb=\"{tab}\"/>");
+            if (fit) x.Append("<pageSetUpPr fitToPage=\"1\"/>");
+            Raw<SheetProperties>(w, x.Append("</sheetPr>").ToString());
+        }
+
+        var dimension = sheet.MaxRow < 0 ? "A1" : new CellRange(sheet.MinRow, sheet.MinCol, sheet.MaxRow, sheet.MaxCol).A1;
+        Raw<SheetDimension>(w, $"<dimension ref=\"{dimension}\"/>");
+        Raw<SheetViews>(w, SheetViewXml(book, sheet));
+
+        var rowLevel = sheet.Rows.Count == 0 ? 0 : sheet.Rows.Values.Max(r => r.Level);
+        var colLevel = sheet.ColumnSettings.Count == 0 ? 0 : sheet.ColumnSettings.Values.Max(c => c.Level);
+        var format = new StringBuilder("<sheetFormatPr defaultRowHeight=\"15\"");
+        if (rowLevel > 0) format.Append($" outlineLevelRow=\"{rowLevel}\"");
+        if (colLevel > 0) format.Append($" outlineLevelCol=\"{colLevel}\"");
+        Raw<SheetFormatProperties>(w, format.Append("/>").ToString());
+
+        if (sheet.ColumnSettings.Count > 0) Raw<Columns>(w, ColumnsXml(sheet, styles));
+
+        WriteSheetData(book, sheet, cells, w, styles, hyperlinks);
+
+        if (sheet.Protection is { } protection) Raw<SheetProtection>(w, ProtectionXml(sheet, protection));
+        if (sheet.AutoFilter is { } filter) Raw<AutoFilter>(w, $"<autoFilter ref=\"{filter.A1}\"/>");
+        if (sheet.Merges.Count > 0)
+        {
+            var x = new StringBuilder($"<mergeCells count=\"{sheet.Merges.Count}\">");
+            foreach (var m in sheet.Merges) x.Append($"<mergeCell ref=\"{m.A1}\"/>");
+            Raw<MergeCells>(w, x.Append("</mergeCells>").ToString());
+        }
+        var priority = 1;
+        foreach (var (range, options) in sheet.Conditionals)
+            Raw<ConditionalFormatting>(w, Conditional.Xml(range, options, styles, ref priority));
+        if (sheet.Validations.Count > 0)
+            Raw<DataValidations>(w, Validation.Xml(sheet.Validations));
+        if (hyperlinks.Count > 0) Raw<Hyperlinks>(w, HyperlinksXml(book, part, hyperlinks));
+        if (sheet.Gridlines == 0) Raw<PrintOptions>(w, "<printOptions gridLines=\"1\"/>");
+        Raw<PageMargins>(w, $"<pageMargins left=\"{Styles.Num(sheet.MarginLeft)}\" right=\"{Styles.Num(sheet.MarginRight)}\" top=\"{Styles.Num(sheet.MarginTop)}\" bottom=\"{Styles.Num(sheet.MarginBottom)}\" header=\"{Styles.Num(sheet.MarginHeader)}\" footer=\"{Styles.Num(sheet.MarginFooter)}\"/>");
+        if (sheet.Paper is not null || sheet.Orientation is not null || sheet.FitToPages is not null)
+        {
+            var x = new StringBuilder("<pageSetup");
+            if (sheet.Paper is { } paper and > 0) x.Append($" paperSize=\"{paper}\"");
+            if (sheet.FitToPages is { } pages)
+            {
+                if (pages.Width != 1) x.Append($" fitToWidth=\"{pages.Width}\"");
+                if (pages.Height != 1) x.Append($" fitToHeight=\"{pages.Height}\"");
+            }
+            if (sheet.Orientation is { } o) x.Append(o == 1 ? " orientation=\"landscape\"" : " orientation=\"portrait\"");
+            Raw<PageSetup>(w, x.Append("/>").ToString());
+        }
+        if (sheet.Header is not null || sheet.Footer is not null)
+        {
+            var x = new StringBuilder("<headerFooter>");
+            if (!string.IsNullOrEmpty(sheet.Header)) x.Append($"<oddHeader>{Styles.Escape(sheet.Header)}</oddHeader>");
+            if (!string.IsNullOrEmpty(sheet.Footer)) x.Append($"<oddFooter>{Styles.Escape(sheet.Footer)}</oddFooter>");
+            Raw<HeaderFooter>(w, x.Append("</headerFooter>").ToString());
+        }
+        if (sheet.Images.Count > 0)
+        {
+            var drawing = part.AddNewPart<DrawingsPart>();
+            Images.WriteDrawing(sheet, drawing);
+            Raw<X.Drawing>(w, $"<drawing r:id=\"{part.GetIdOfPart(drawing)}\"/>");
+        }
+        w.WriteEndElement();
+        sheet.Cells.Trim();
+    }
+
+    private static string SheetViewXml(Workbook book, Sheet sheet)
+    {
+        var active = Math.Clamp(book.ActiveSheet, 0, book.Sheets.Count - 1);
+        var selected = sheet.Selected || sheet.Index == active;
+        var x = new StringBuilder("<sheetViews><sheetView");
+        if (sheet.Gridlines == 2) x.Append(" showGridLines=\"0\"");
+        if (selected) x.Append(" tabSelected=\"1\"");
+        if (sheet.Zoom is { } zoom and not 100) x.Append($" zoomScale=\"{zoom}\" zoomScaleNormal=\"{zoom}\"");
+        x.Append(" workbookViewId=\"0\">");
+        var selection = sheet.Selection;
+        if (sheet.Pane is { } pane) x.Append(PaneXml(pane, selection));
+        else if (selection is { } s) x.Append($"<selection activeCell=\"{Cells.Name(s.FirstRow, s.FirstCol)}\" sqref=\"{s.A1}\"/>");
+        return x.Append("</sheetView></sheetViews>").ToString();
+    }
+
+    /// <summary>
+    /// freeze_panes / split_panes as Excel records them: the split position, the first visible cell
+    /// of the scrolling pane, which pane is active, and one selection per pane.
+    /// </summary>
+    private static string PaneXml(Pane pane, CellRange? selection)
+    {
+        var x = new StringBuilder();
+        string activePane;
+        double xSplit, ySplit;
+        int topRow, leftCol;
+        if (pane.Kind == PaneKind.Frozen)
+        {
+            xSplit = pane.Col;
+            ySplit = pane.Row;
+            topRow = pane.TopRow;
+            leftCol = pane.LeftCol;
+        }
+        else
+        {
+            ySplit = pane.Row > 0 ? Math.Floor(20 * pane.Row + 300) : 0;
+            xSplit = pane.Col > 0 ? SplitWidth(pane.Col) : 0;
+            // Without an explicit top-left cell, estimate it from the default cell size, as native does.
+            topRow = pane.TopRow >= 0 ? pane.TopRow : ySplit > 0 ? (int)(0.5 + (ySplit - 300) / 20 / 15) : 0;
+            leftCol = pane.LeftCol >= 0 ? pane.LeftCol : xSplit > 0 ? (int)(0.5 + (xSplit - 390) / 20 / 3 * 4 / 64) : 0;
+        }
+        if (xSplit == 0 && ySplit == 0) return "";
+        activePane = xSplit > 0 && ySplit > 0 ? "bottomRight" : xSplit > 0 ? "topRight" : "bottomLeft";
+        x.Append("<pane");
+        if (xSplit > 0) x.Append($" xSplit=\"{Styles.Num(xSplit)}\"");
+        if (ySplit > 0) x.Append($" ySplit=\"{Styles.Num(ySplit)}\"");
+        x.Append($" topLeftCell=\"{Cells.Name(Math.Max(topRow, 0), Math.Max(leftCol, 0))}\" activePane=\"{activePane}\"");
+        if (pane.Kind == PaneKind.Frozen) x.Append(" state=\"frozen\"");
+        x.Append("/>");
+        if (activePane == "bottomRight")
+        {
+            x.Append("<selection pane=\"topRight\"/><selection pane=\"bottomLeft\"/>");
+        }
+        if (selection is { } s) x.Append($"<selection pane=\"{activePane}\" activeCell=\"{Cells.Name(s.FirstRow, s.FirstCol)}\" sqref=\"{s.A1}\"/>");
+        else x.Append($"<selection pane=\"{activePane}\"/>");
+        return x.ToString();
+    }
+
+    /// <summary>A split's x position in twips from a width in characters (Calibri 11: 7 px a digit, 5 px padding).</summary>
+    private static double SplitWidth(double width)
+    {
+        var pixels = width < 1 ? (int)(width * 12 + 0.5) : (int)(width * 7 + 0.5) + 5;
+        return Math.Floor(pixels * 3 / 4.0 * 20) + 390;
+    }
+
+    private static string ColumnsXml(Sheet sheet, Styles styles)
+    {
+        var x = new StringBuilder("<cols>");
+        var columns = sheet.ColumnSettings.OrderBy(c => c.Key).ToList();
+        for (var i = 0; i < columns.Count;)
+        {
+            var (first, info) = columns[i];
+            var last = first;
+            var j = i + 1;
+            while (j < columns.Count && columns[j].Key == last + 1 && columns[j].Value == info) { last++; j++; }
+            i = j;
+            var width = info.Width ?? 8.43;
+            var custom = info.Width is not null && width != 8.43;
+            // Width in characters -> Excel's stored width (whole pixels, 256ths of a digit).
+            double stored;
+            if (width <= 0) stored = 0;
+            else if (width < 1) stored = Math.Floor((int)(width * 12 + 0.5) / 7.0 * 256) / 256;
+            else stored = Math.Floor(((int)(width * 7 + 0.5) + 5) / 7.0 * 256) / 256;
+            x.Append($"<col min=\"{first + 1}\" max=\"{last + 1}\" width=\"{Styles.Num(stored)}\"");
+            if (info.Format != 0 && styles.XfFor(info.Format) is var xf and not 0) x.Append($" style=\"{xf}\"");
+            if (info.Hidden) x.Append(" hidden=\"1\"");
+            if (custom || info.Hidden || width <= 0) x.Append(" customWidth=\"1\"");
+            if (info.Level > 0) x.Append($" outlineLevel=\"{info.Level}\"");
+            x.Append("/>");
+        }
+        return x.Append("</cols>").ToString();
+    }
+
+    private static string ProtectionXml(Sheet sheet, Dictionary<string, int> o)
+    {
+        var x = new StringBuilder("<sheetProtection");
+        if (sheet.ProtectionHash is { } hash) x.Append($" password=\"{hash}\"");
+        if (o["sheet"] != 0) x.Append(" sheet=\"1\"");
+        if (o["content"] != 0) x.Append(" content=\"1\"");
+        if (o["objects"] == 0) x.Append(" objects=\"1\"");
+        if (o["scenarios"] == 0) x.Append(" scenarios=\"1\"");
+        if (o["format_cells"] != 0) x.Append(" formatCells=\"0\"");
+        if (o["format_columns"] != 0) x.Append(" formatColumns=\"0\"");
+        if (o["format_rows"] != 0) x.Append(" formatRows=\"0\"");
+        if (o["insert_columns"] != 0) x.Append(" insertColumns=\"0\"");
+        if (o["insert_rows"] != 0) x.Append(" insertRows=\"0\"");
+        if (o["insert_hyperlinks"] != 0) x.Append(" insertHyperlinks=\"0\"");
+        if (o["delete_columns"] != 0) x.Append(" deleteColumns=\"0\"");
+        if (o["delete_rows"] != 0) x.Append(" deleteRows=\"0\"");
+        if (o["select_locked_cells"] == 0) x.Append(" selectLockedCells=\"1\"");
+        if (o["sort"] != 0) x.Append(" sort=\"0\"");
+        if (o["autofilter"] != 0) x.Append(" autoFilter=\"0\"");
+        if (o["pivot_tables"] != 0) x.Append(" pivotTables=\"0\"");
+        if (o["select_unlocked_cells"] == 0) x.Append(" selectUnlockedCells=\"1\"");
+        return x.Append("/>").ToString();
+    }
+
+    private static string HyperlinksXml(Workbook book, WorksheetPart part, List<(string Ref, int UrlText, int DisplayString)> links)
+    {
+        var x = new StringBuilder("<hyperlinks>");
+        foreach (var (reference, urlText, _) in links)
+        {
+            var url = book.Texts[urlText];
+            x.Append($"<hyperlink ref=\"{reference}\"");
+            if (url.StartsWith("internal:", StringComparison.Ordinal))
+            {
+                x.Append($" location=\"{Styles.Escape(url[9..])}\"");
+            }
+            else
+            {
+                string target = url, location = "";
+                if (url.StartsWith("external:", StringComparison.Ordinal))
+                {
+                    target = url[9..];
+                    var hash = target.IndexOf('#');
+                    if (hash >= 0) { location = target[(hash + 1)..]; target = target[..hash]; }
+                    // Absolute local and network paths become file: URLs, as Excel stores them.
+                    if (target.StartsWith('/') || target.StartsWith(@"\\") || (target.Length > 2 && target[1] == ':'))
+                        target = "file:///" + target;
+                }
+                var relation = part.AddHyperlinkRelationship(new Uri(target, UriKind.RelativeOrAbsolute), true);
+                x.Append($" r:id=\"{relation.Id}\"");
+                if (location.Length > 0) x.Append($" location=\"{Styles.Escape(location)}\"");
+            }
+            x.Append("/>");
+        }
+        return x.Append("</hyperlinks>").ToString();
+    }
+
+    private static void WriteSheetData(Workbook book, Sheet sheet, ReadOnlySpan<StoredCell> cells, OpenXmlWriter w, Styles styles,
+        List<(string, int, int)> hyperlinks)
+    {
+        var row = new Row();
+        var cell = new Cell();
+        var value = new CellValue();
+        var formula = new CellFormula();
+        var rowAttributes = new List<OpenXmlAttribute>(6);
+        var cellAttributes = new List<OpenXmlAttribute>(3);
+        w.WriteStartElement(new SheetData());
+        using var rowInfos = sheet.Rows.GetEnumerator();
+        var pendingInfo = rowInfos.MoveNext();
+        var i = 0;
+        while (i < cells.Length || pendingInfo)
+        {
+            // The next row to write: the lower of the next cell's row and the next set_row row.
+            var r = i < cells.Length ? cells[i].Row : int.MaxValue;
+            RowInfo? info = null;
+            if (pendingInfo && rowInfos.Current.Key <= r)
+            {
+                r = rowInfos.Current.Key;
+                info = rowInfos.Current.Value;
+                pendingInfo = rowInfos.MoveNext();
+            }
+            rowAttributes.Clear();
+            rowAttributes.Add(new OpenXmlAttribute("r", "", (r + 1).ToString(CultureInfo.InvariantCulture)));
+            if (info is not null)
+            {
+                if (info.Format != 0 && styles.XfFor(info.Format) is var xf and not 0)
+                {
+                    rowAttributes.Add(new OpenXmlAttribute("s", "", xf.ToString(CultureInfo.InvariantCulture)));
+                    rowAttributes.Add(new OpenXmlAttribute("customFormat", "", "1"));
+                }
+                var height = info.Height ?? 15;
+                if (info.Hidden && info.Height is null) height = 15;
+                if (height != 15) rowAttributes.Add(new OpenXmlAttribute("ht", "", Styles.Num(height)));
+                if (info.Hidden) rowAttributes.Add(new OpenXmlAttribute("hidden", "", "1"));
+                if (height != 15) rowAttributes.Add(new OpenXmlAttribute("customHeight", "", "1"));
+                if (info.Level > 0) rowAttributes.Add(new OpenXmlAttribute("outlineLevel", "", info.Level.ToString(CultureInfo.InvariantCulture)));
+            }
+            w.WriteStartElement(row, rowAttributes);
+            for (; i < cells.Length && cells[i].Row == r; i++)
+            {
+                ref readonly var c = ref cells[i];
+                if (c.Kind == CellKind.Blank && c.Format == 0) continue;
+                var reference = Cells.Name(c.Row, c.Col);
+                cellAttributes.Clear();
+                cellAttributes.Add(new OpenXmlAttribute("r", "", reference));
+                var styleId = c.Kind == CellKind.Url && c.Format == 0 ? styles.XfFor(Styles.HyperlinkFormat) : styles.XfFor(c.Format);
+                if (styleId != 0) cellAttributes.Add(new OpenXmlAttribute("s", "", styleId.ToString(CultureInfo.InvariantCulture)));
+                switch (c.Kind)
+                {
+                    case CellKind.Number:
+                    {
+                        var number = BitConverter.Int64BitsToDouble(c.Value);
+                        if (!double.IsFinite(number))
+                        {
+                            cellAttributes.Add(new OpenXmlAttribute("t", "", "e"));
+                            WriteValue(w, cell, value, cellAttributes, "#NUM!");
+                        }
+                        else WriteValue(w, cell, value, cellAttributes, number.ToString("R", CultureInfo.InvariantCulture));
+                        break;
+                    }
+                    case CellKind.String:
+                        cellAttributes.Add(new OpenXmlAttribute("t", "", "s"));
+                        WriteValue(w, cell, value, cellAttributes, c.Value.ToString(CultureInfo.InvariantCulture));
+                        break;
+                    case CellKind.Url:
+                        cellAttributes.Add(new OpenXmlAttribute("t", "", "s"));
+                        hyperlinks.Add((reference, (int)c.Value, 0));
+                        WriteValue(w, cell, value, cellAttributes, book.Texts[(int)c.Value + 1]);
+                        break;
+                    case CellKind.Boolean:
+                        cellAttributes.Add(new OpenXmlAttribute("t", "", "b"));
+                        WriteValue(w, cell, value, cellAttributes, c.Value.ToString(CultureInfo.InvariantCulture));
+                        break;
+                    case CellKind.Blank:
+                        w.WriteStartElement(cell, cellAttributes);
+                        w.WriteEndElement();
+                        break;
+                    case CellKind.Formula:
+                    {
+                        var cached = FormulaValue(book.Texts[(int)c.Value + 1], out var type);
+                        if (type is not null) cellAttributes.Add(new OpenXmlAttribute("t", "", type));
+                        w.WriteStartElement(cell, cellAttributes);
+                        w.WriteStartElement(formula);
+                        w.WriteString(XmlSafe(book.Texts[(int)c.Value]));
+                        w.WriteEndElement();
+                        w.WriteStartElement(value);
+                        w.WriteString(cached);
+                        w.WriteEndElement();
+                        w.WriteEndElement();
+                        break;
+                    }
+                }
+            }
+            w.WriteEndElement();
+        }
+        w.WriteEndElement();
+    }
+
+    private static void WriteValue(OpenXmlWriter w, Cell cell, CellValue value, List<OpenXmlAttribute> attributes, string text)
+    {
+        w.WriteStartElement(cell, attributes);
+        w.WriteStartElement(value);
+        w.WriteString(text);
+        w.WriteEndElement();
+        w.WriteEndElement();
+    }
+
+    private static readonly HashSet<string> ErrorCodes = ["#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"];
+
+    /// <summary>
+    /// A formula's cached result as native stores it: 0 when none was given, numbers as they are,
+    /// TRUE/FALSE as booleans, error codes as errors, anything else as a string result.
+    /// </summary>
+    private static string FormulaValue(string given, out string? type)
+    {
+        type = null;
+        if (given.Length == 0 || given == "0") return "0";
+        if (Regex.IsMatch(given, @"^[+-]?(?=\d|\.\d)\d*(\.\d*)?([Ee][+-]?\d+)?$")) return given;
+        if (given is "TRUE" or "FALSE") { type = "b"; return given == "TRUE" ? "1" : "0"; }
+        if (ErrorCodes.Contains(given)) { type = "e"; return given; }
+        type = "str";
+        return XmlSafe(given);
+    }
+}
