@@ -34,8 +34,8 @@ sub _new {
     }, $class;
 }
 
-sub _croak { require Carp; local $Carp::CarpLevel = $Carp::CarpLevel + 1; Carp::croak(@_) }
-sub _carp  { require Carp; local $Carp::CarpLevel = $Carp::CarpLevel + 1; Carp::carp(@_) }
+sub _croak { require Carp; Carp::croak(@_) }
+sub _carp  { require Carp; Carp::carp(@_) }
 
 sub _op {
     my ($self, $name, $args) = @_;
@@ -668,16 +668,89 @@ sub _plain {
     return $v;
 }
 
+my %DV_PARAM = map { $_ => 1 } qw(validate criteria value source minimum maximum ignore_blank
+    dropdown show_input input_title input_message show_error error_title error_message error_type
+    other_cells);
+my %DV_TYPE = ('any' => 'none', 'any value' => 'none', 'whole number' => 'whole', whole => 'whole',
+    integer => 'whole', decimal => 'decimal', list => 'list', date => 'date', time => 'time',
+    'text length' => 'textLength', length => 'textLength', custom => 'custom');
+my %DV_CRITERIA = map { $_ => 1 } ('between', 'not between', 'equal to', '=', '==', 'not equal to',
+    '!=', '<>', 'greater than', '>', 'less than', '<', 'greater than or equal to', '>=',
+    'less than or equal to', '<=');
+my %DV_ERROR = map { $_ => 1 } qw(stop warning information);
+
+# The native checks, with their return codes and warnings; the options go to the daemon as the
+# script gave them.
 sub data_validation {
     my $self = shift;
-    my @r = $self->_range_args(@_);
-    if (!@r) {
-        return -1 if !@_ || ref $_[-1] ne 'HASH';
-        return -2;
+    @_ = $self->_substitute_cellref(@_) if $_[0] =~ /^\D/;
+    return -1 if @_ != 5 && @_ != 3;
+    my $opt = pop;
+    my ($r1, $c1, $r2, $c2) = @_;
+    ($r2, $c2) = ($r1, $c1) unless defined $r2;
+    return -2 if !defined $r1 || !defined $c1 || $r1 >= ROWMAX || $c1 >= COLMAX || $r2 >= ROWMAX || $c2 >= COLMAX;
+    if (ref $opt ne 'HASH') {
+        _carp('Last parameter in data_validation() must be a hash ref');
+        return -3;
     }
-    _croak("Parameter 'validate' is required in data_validation()") unless exists $r[4]{validate};
-    $self->_op(data_validation => { first_row => $r[0], first_col => $r[1], last_row => $r[2],
-                                    last_col => $r[3], options => _plain($r[4]) });
+    my %p = %$opt;
+    for my $k (keys %p) {
+        next if $DV_PARAM{$k};
+        _carp("Unknown parameter '$k' in data_validation()");
+        return -3;
+    }
+    $p{value} = $p{source} if defined $p{source};
+    $p{value} = $p{minimum} if defined $p{minimum};
+    if (!exists $p{validate}) {
+        _carp("Parameter 'validate' is required in data_validation()");
+        return -3;
+    }
+    my $type = $DV_TYPE{ lc $p{validate} };
+    if (!defined $type) {
+        _carp("Unknown validation type '$p{validate}' for parameter 'validate' in data_validation()");
+        return -3;
+    }
+    # 'any' without a prompt is no validation at all: natively nothing is stored.
+    return 0 if $type eq 'none' && !defined $p{input_message} && !defined $p{input_title};
+    if ($type eq 'none' || $type eq 'list' || $type eq 'custom') {
+        $p{criteria} = 'between';
+        $p{maximum} = undef;
+    }
+    if (!exists $p{criteria}) {
+        _carp("Parameter 'criteria' is required in data_validation()");
+        return -3;
+    }
+    my $crit = lc $p{criteria};
+    if (!$DV_CRITERIA{$crit}) {
+        _carp("Unknown criteria type '$p{criteria}' for parameter 'criteria' in data_validation()");
+        return -3;
+    }
+    if (($crit eq 'between' || $crit eq 'not between') && !exists $p{maximum}) {
+        _carp("Parameter 'maximum' is required in data_validation() when using 'between' or 'not between' criteria");
+        return -3;
+    }
+    if (exists $p{error_type} && !$DV_ERROR{ lc $p{error_type} }) {
+        _carp("Unknown criteria type '$p{error_type}' for parameter 'error_type' in data_validation()");
+        return -3;
+    }
+    for ([input_title => 'input title', 32], [error_title => 'error title', 32],
+         [input_message => 'input message', 255], [error_message => 'error message', 255]) {
+        my ($k, $what, $max) = @$_;
+        next unless $p{$k} && length $p{$k} > $max;
+        _carp("Length of $what '$p{$k}' exceeds Excel's limit of $max");
+        return -3;
+    }
+    if ($type eq 'list' && ref $p{value} eq 'ARRAY') {
+        my $items = join ',', @{ $p{value} };
+        if (length $items > 255) {
+            _carp("Length of list items '$items' exceeds Excel's limit of 255, use a formula range instead");
+            return -3;
+        }
+    }
+    ($r1, $r2) = ($r2, $r1) if $r1 > $r2;
+    ($c1, $c2) = ($c2, $c1) if $c1 > $c2;
+    $self->_op(data_validation => { first_row => $r1, first_col => $c1, last_row => $r2,
+                                    last_col => $c2, options => _plain($opt) });
     return 0;
 }
 
