@@ -1,0 +1,16 @@
+#!/usr/bin/perl
+# Differential: every format property family (constructor and set_* forms).
+# Natively (Debian's Excel::Writer::XLSX) and through the bridge: stdout, stderr, exit status, the
+# meaning of every .xlsx produced and LibreOffice's CSV of each sheet must agree (t/lib/XLSXDiff.pm).
+use strict;
+use warnings;
+use Test::More;
+use BridgeTest;
+use XLSXDiff;
+
+local $SIG{ALRM} = sub { die "test timed out\n" };
+alarm 900;
+
+start_daemon() if dropin_present();
+subtest formats => sub { xlsx_diff("$ROOT/t/Excel-Writer-XLSX/scripts/formats.pl", expect => qr/^formats: \d+$/m, files => ["formats.xlsx"]) };
+done_testing;
