@@ -24,6 +24,7 @@ public sealed class ExcelModule(BridgeRuntime runtime) : IBridgeModule
     private static readonly object CurrentSheet = new();
 
     private readonly Log _log = runtime.Log;
+    private const long BigWorkbookCells = 200_000;
 
     public string Name => "excel";
 
@@ -128,8 +129,13 @@ public sealed class ExcelModule(BridgeRuntime runtime) : IBridgeModule
     private long Finish(CallContext call, string handle, Workbook book, JsonObject? formats)
     {
         long bytes;
+        var big = false;
         try
         {
+            // A big workbook's batches leave much garbage; collecting it before the build keeps the
+            // daemon's peak (the 1M-cell budget is 300 MB) from adding the build's own on top.
+            big = book.CellCount >= BigWorkbookCells;
+            if (big) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             bytes = XlsxBuilder.Write(book, formats, book.WorkPath);
             File.Move(book.WorkPath, book.Filename, overwrite: true);
             book.Finished = true;
@@ -142,6 +148,7 @@ public sealed class ExcelModule(BridgeRuntime runtime) : IBridgeModule
             throw BridgeException.Native($"{book.Filename}: {e.Message}", new JsonObject { ["errno"] = errno, ["error"] = e.Message }, e);
         }
         call.Handles.Close(handle);
+        if (big) GC.Collect(2, GCCollectionMode.Optimized, blocking: false);
         if (call.Session.GetState<string>(CurrentWorkbook) == handle)
         {
             call.Session.SetState(CurrentWorkbook, null);

@@ -21,5 +21,5 @@ internal static class Images
     public static SheetImage Load(OpArgs a, int row, int col, string filename, JsonObject options) =>
         throw BridgeException.NotSupported("Excel::Writer::XLSX::Worksheet", "insert_image");
 
-    public static void WriteDrawing(Sheet sheet, DrawingsPart part) { }
+    public static string WriteDrawing(Sheet sheet, XlsxBuilder.PackageParts package, ref int imageCount) => throw new NotSupportedException();
 }

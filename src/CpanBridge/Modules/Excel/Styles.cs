@@ -244,7 +244,7 @@ internal sealed class Styles
 
     // ---- output ----------------------------------------------------------------------------------
 
-    public Stylesheet Build()
+    public string Build()
     {
         var x = new StringBuilder("<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">");
         if (_numFmts.Count > 0)
@@ -289,7 +289,7 @@ internal sealed class Styles
         x.Append("</dxfs>");
         x.Append("<tableStyles count=\"0\" defaultTableStyle=\"TableStyleMedium9\" defaultPivotStyle=\"PivotStyleLight16\"/>");
         x.Append("</styleSheet>");
-        return new Stylesheet(x.ToString());
+        return x.ToString();
     }
 
     internal static string Num(double value) => value.ToString("0.###############", CultureInfo.InvariantCulture);

@@ -52,6 +52,7 @@ internal sealed class Workbook : IDisposable
     public bool Date1904 { get; set; }
     public int ActiveSheet { get; set; }
     public bool Finished { get; set; }
+    public long CellCount => Sheets.Sum(s => (long)s.Cells.Count);
 
     public Sheet AddSheet(string? name)
     {

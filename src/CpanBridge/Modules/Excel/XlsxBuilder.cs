@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Globalization;
-using System.IO.Packaging;
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using DocumentFormat.OpenXml;
@@ -24,34 +24,111 @@ internal static class XlsxBuilder
     public static long Write(Workbook book, JsonObject? formats, string path)
     {
         var styles = new Styles(formats);
-        using (var stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+        if (book.Sheets.Count == 0) book.AddSheet(null);
+        using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create))
         {
-            // The SDK needs a readable package (a write-only one would stream parts straight into
-            // the zip, but 2.20 refuses it), so zip entries are buffered until the package closes.
-            using var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook);
-            var workbookPart = document.AddWorkbookPart();
-            if (book.Sheets.Count == 0) book.AddSheet(null);
-            var sheetIds = new List<string>();
-            foreach (var sheet in book.Sheets)
+            // The SDK's own packaging buffers every part in memory until the package is saved
+            // (2.20 refuses a write-only package); a create-mode zip streams each part as it is
+            // written, so a million-cell sheet never exists in memory as XML.
+            var package = new PackageParts(zip);
+            var imageCount = 0;
+            for (var i = 0; i < book.Sheets.Count; i++)
             {
-                var part = workbookPart.AddNewPart<WorksheetPart>();
-                sheetIds.Add(workbookPart.GetIdOfPart(part));
-                WriteSheet(book, sheet, part, styles);
+                var sheet = book.Sheets[i];
+                var rels = new Relationships();
+                using (var entry = package.Open($"xl/worksheets/sheet{i + 1}.xml", WorksheetType))
+                    WriteSheet(book, sheet, entry, rels, styles, ref imageCount, package);
+                if (rels.Count > 0) package.Text($"xl/worksheets/_rels/sheet{i + 1}.xml.rels", null, rels.Xml());
             }
-            var strings = workbookPart.AddNewPart<SharedStringTablePart>();
-            WriteStrings(book, strings);
-            var stylesPart = workbookPart.AddNewPart<WorkbookStylesPart>();
-            Feed(stylesPart, styles.Build().OuterXml);
-            Feed(workbookPart, WorkbookXml(book, sheetIds));
-            WriteProperties(book, document);
+            using (var entry = package.Open("xl/sharedStrings.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"))
+                WriteStrings(book, entry);
+            package.Text("xl/styles.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml", styles.Build());
+            var bookRels = new Relationships();
+            var sheetIds = new List<string>();
+            for (var i = 0; i < book.Sheets.Count; i++)
+                sheetIds.Add(bookRels.Add(OfficeRel + "/worksheet", $"worksheets/sheet{i + 1}.xml"));
+            bookRels.Add(OfficeRel + "/styles", "styles.xml");
+            bookRels.Add(OfficeRel + "/sharedStrings", "sharedStrings.xml");
+            package.Text("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", WorkbookXml(book, sheetIds));
+            package.Text("xl/_rels/workbook.xml.rels", null, bookRels.Xml());
+            WriteProperties(book, package);
+            var rootRels = new Relationships();
+            rootRels.Add(OfficeRel + "/officeDocument", "xl/workbook.xml");
+            rootRels.Add("http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties", "docProps/core.xml");
+            rootRels.Add(OfficeRel + "/extended-properties", "docProps/app.xml");
+            package.Text("_rels/.rels", null, rootRels.Xml());
+            package.Text("[Content_Types].xml", null, package.ContentTypes());
         }
         return new FileInfo(path).Length;
     }
 
-    private static void Feed(OpenXmlPart part, string xml)
+    internal const string OfficeRel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    private const string WorksheetType = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
+    private const string XmlHeader = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
+
+    /// <summary>The zip's entries and the content type of each part, for [Content_Types].xml.</summary>
+    internal sealed class PackageParts(ZipArchive zip)
     {
-        using var data = new MemoryStream(Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n" + xml));
-        part.FeedData(data);
+        private readonly List<(string Part, string Type)> _overrides = [];
+        private readonly HashSet<string> _extensions = [];
+
+        public Stream Open(string name, string? contentType)
+        {
+            if (contentType is not null) _overrides.Add(("/" + name, contentType));
+            return zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        }
+
+        public void Text(string name, string? contentType, string xml)
+        {
+            using var entry = Open(name, contentType);
+            var bytes = Encoding.UTF8.GetBytes(XmlHeader + xml);
+            entry.Write(bytes);
+        }
+
+        public void Binary(string name, byte[] data, string extension)
+        {
+            _extensions.Add(extension);
+            using var entry = Open(name, null);
+            entry.Write(data);
+        }
+
+        public string ContentTypes()
+        {
+            var x = new StringBuilder("<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">");
+            x.Append("<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>");
+            x.Append("<Default Extension=\"xml\" ContentType=\"application/xml\"/>");
+            foreach (var extension in _extensions)
+                x.Append($"<Default Extension=\"{extension}\" ContentType=\"image/{(extension == "jpeg" ? "jpeg" : extension)}\"/>");
+            foreach (var (part, type) in _overrides) x.Append($"<Override PartName=\"{part}\" ContentType=\"{type}\"/>");
+            return x.Append("</Types>").ToString();
+        }
+    }
+
+    /// <summary>One part's relationships: rId1, rId2, ... in the order they are added.</summary>
+    internal sealed class Relationships
+    {
+        private readonly List<(string Type, string Target, bool External)> _items = [];
+        public int Count => _items.Count;
+
+        public string Add(string type, string target, bool external = false)
+        {
+            _items.Add((type, target, external));
+            return "rId" + _items.Count;
+        }
+
+        public string Xml()
+        {
+            var x = new StringBuilder("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">");
+            for (var i = 0; i < _items.Count; i++)
+            {
+                var (type, target, external) = _items[i];
+                x.Append($"<Relationship Id=\"rId{i + 1}\" Type=\"{type}\" Target=\"{Styles.Escape(target)}\"");
+                if (external) x.Append(" TargetMode=\"External\"");
+                x.Append("/>");
+            }
+            return x.Append("</Relationships>").ToString();
+        }
     }
 
     // ---- workbook ------------------------------------------------------------------------------
@@ -118,34 +195,38 @@ internal static class XlsxBuilder
         return plain ? name : "'" + name.Replace("'", "''") + "'";
     }
 
-    private static void WriteProperties(Workbook book, SpreadsheetDocument document)
+    private static void WriteProperties(Workbook book, PackageParts package)
     {
         var p = book.Properties;
-        var core = document.PackageProperties;
-        core.Creator = p.GetValueOrDefault("author", "");
-        core.LastModifiedBy = p.GetValueOrDefault("author", "");
-        var now = DateTime.UtcNow;
-        core.Created = now;
-        core.Modified = now;
-        if (p.TryGetValue("title", out var title)) core.Title = title;
-        if (p.TryGetValue("subject", out var subject)) core.Subject = subject;
-        if (p.TryGetValue("keywords", out var keywords)) core.Keywords = keywords;
-        if (p.TryGetValue("comments", out var comments)) core.Description = comments;
-        if (p.TryGetValue("category", out var category)) core.Category = category;
-        if (p.TryGetValue("status", out var status)) core.ContentStatus = status;
+        var now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var author = Styles.Escape(p.GetValueOrDefault("author", ""));
+        var core = new StringBuilder("<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">");
+        void Element(string tag, string key)
+        {
+            if (p.TryGetValue(key, out var value)) core.Append($"<{tag}>{Styles.Escape(value)}</{tag}>");
+        }
+        Element("dc:title", "title");
+        Element("dc:subject", "subject");
+        core.Append($"<dc:creator>{author}</dc:creator>");
+        Element("cp:keywords", "keywords");
+        Element("dc:description", "comments");
+        core.Append($"<cp:lastModifiedBy>{author}</cp:lastModifiedBy>");
+        core.Append($"<dcterms:created xsi:type=\"dcterms:W3CDTF\">{now}</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">{now}</dcterms:modified>");
+        Element("cp:category", "category");
+        Element("cp:contentStatus", "status");
+        package.Text("docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml", core.Append("</cp:coreProperties>").ToString());
 
-        var app = document.AddExtendedFilePropertiesPart();
         var x = new StringBuilder("<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\"><Application>Microsoft Excel</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>");
         if (p.TryGetValue("manager", out var manager)) x.Append($"<Manager>{Styles.Escape(manager)}</Manager>");
         x.Append($"<Company>{Styles.Escape(p.GetValueOrDefault("company", ""))}</Company><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>");
         if (p.TryGetValue("hyperlink_base", out var hyperlinkBase)) x.Append($"<HyperlinkBase>{Styles.Escape(hyperlinkBase)}</HyperlinkBase>");
         x.Append("<HyperlinksChanged>false</HyperlinksChanged><AppVersion>12.0000</AppVersion></Properties>");
-        Feed(app, x.ToString());
+        package.Text("docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml", x.ToString());
     }
 
     // ---- shared strings ------------------------------------------------------------------------
 
-    private static void WriteStrings(Workbook book, SharedStringTablePart part)
+    private static void WriteStrings(Workbook book, Stream part)
     {
         var items = book.Strings.Items;
         using var w = OpenXmlWriter.Create(part);
@@ -202,7 +283,8 @@ internal static class XlsxBuilder
         foreach (var child in holder.ChildElements) w.WriteElement(child);
     }
 
-    private static void WriteSheet(Workbook book, Sheet sheet, WorksheetPart part, Styles styles)
+    private static void WriteSheet(Workbook book, Sheet sheet, Stream part, Relationships rels, Styles styles, ref int imageCount,
+        PackageParts package)
     {
         var cells = sheet.Cells.Ordered();
         var hyperlinks = new List<(string Ref, int UrlText, int DisplayString)>();
@@ -248,7 +330,7 @@ internal static class XlsxBuilder
             Raw<ConditionalFormatting>(w, Conditional.Xml(range, options, styles, ref priority));
         if (sheet.Validations.Count > 0)
             Raw<DataValidations>(w, Validation.Xml(sheet.Validations));
-        if (hyperlinks.Count > 0) Raw<Hyperlinks>(w, HyperlinksXml(book, part, hyperlinks));
+        if (hyperlinks.Count > 0) Raw<Hyperlinks>(w, HyperlinksXml(book, rels, hyperlinks));
         if (sheet.Gridlines == 0) Raw<PrintOptions>(w, "<printOptions gridLines=\"1\"/>");
         Raw<PageMargins>(w, $"<pageMargins left=\"{Styles.Num(sheet.MarginLeft)}\" right=\"{Styles.Num(sheet.MarginRight)}\" top=\"{Styles.Num(sheet.MarginTop)}\" bottom=\"{Styles.Num(sheet.MarginBottom)}\" header=\"{Styles.Num(sheet.MarginHeader)}\" footer=\"{Styles.Num(sheet.MarginFooter)}\"/>");
         if (sheet.Paper is not null || sheet.Orientation is not null || sheet.FitToPages is not null)
@@ -272,9 +354,8 @@ internal static class XlsxBuilder
         }
         if (sheet.Images.Count > 0)
         {
-            var drawing = part.AddNewPart<DrawingsPart>();
-            Images.WriteDrawing(sheet, drawing);
-            Raw<X.Drawing>(w, $"<drawing r:id=\"{part.GetIdOfPart(drawing)}\"/>");
+            var drawing = Images.WriteDrawing(sheet, package, ref imageCount);
+            Raw<X.Drawing>(w, $"<drawing r:id=\"{rels.Add(OfficeRel + "/drawing", drawing)}\"/>");
         }
         w.WriteEndElement();
         sheet.Cells.Trim();
@@ -396,7 +477,7 @@ internal static class XlsxBuilder
         return x.Append("/>").ToString();
     }
 
-    private static string HyperlinksXml(Workbook book, WorksheetPart part, List<(string Ref, int UrlText, int DisplayString)> links)
+    private static string HyperlinksXml(Workbook book, Relationships rels, List<(string Ref, int UrlText, int DisplayString)> links)
     {
         var x = new StringBuilder("<hyperlinks>");
         foreach (var (reference, urlText, _) in links)
@@ -419,8 +500,7 @@ internal static class XlsxBuilder
                     if (target.StartsWith('/') || target.StartsWith(@"\\") || (target.Length > 2 && target[1] == ':'))
                         target = "file:///" + target;
                 }
-                var relation = part.AddHyperlinkRelationship(new Uri(target, UriKind.RelativeOrAbsolute), true);
-                x.Append($" r:id=\"{relation.Id}\"");
+                x.Append($" r:id=\"{rels.Add(OfficeRel + "/hyperlink", target, external: true)}\"");
                 if (location.Length > 0) x.Append($" location=\"{Styles.Escape(location)}\"");
             }
             x.Append("/>");

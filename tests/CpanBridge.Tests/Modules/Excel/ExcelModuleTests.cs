@@ -45,7 +45,7 @@ public class ExcelModuleTests
 
         AssertValid(path);
         using var doc = Read(path);
-        var names = doc.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value).ToArray();
+        var names = doc.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value!).ToArray();
         Assert.Equal(["Data", "Sheet2"], names);
         var sheet = Sheet(doc, 0);
         Assert.Equal("Name", Text(doc, sheet, "A1"));
@@ -139,7 +139,7 @@ public class ExcelModuleTests
         AssertValid(path);
         using var doc = Read(path);
         var sheet = Sheet(doc, 0);
-        var refs = sheet.Descendants<Cell>().Select(c => c.CellReference!.Value).ToArray();
+        var refs = sheet.Descendants<Cell>().Select(c => c.CellReference!.Value!).ToArray();
         Assert.Equal(["A1", "C1", "A10", "D10"], refs);
         Assert.Equal("second", Text(doc, sheet, "C1"));
         Assert.Equal("last", Text(doc, sheet, "D10"));
@@ -194,5 +194,41 @@ public class ExcelModuleTests
         Assert.Null(CellAt(ws, "B10")!.DataType);
         var again = await Fail(client, "write_cell", new JsonObject { ["row"] = 0, ["col"] = 0, ["value"] = 1 });
         Assert.Equal("E_USAGE", again["code"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// 1M cells (half unique strings) through the module: the model's managed size and this
+    /// process's peak RSS. Slow (~10 s), so only with CPAN_BRIDGE_EXCEL_BIG=1; the daemon's own
+    /// figure comes from bench/excel-daemon-rss.pl.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task A_million_cells_fit_the_memory_budget()
+    {
+        if (Environment.GetEnvironmentVariable("CPAN_BRIDGE_EXCEL_BIG") != "1") return;
+        using var bridge = new TestBridge();
+        var client = bridge.Connect();
+        var path = Path.Combine(bridge.Directory, "big.xlsx");
+        var before = GC.GetTotalMemory(true);
+        var handle = await Open(client, path);
+        await Write(client, handle, [Op(-1, "add_worksheet")]);
+        var batch = new System.Buffers.ArrayBufferWriter<byte>(1 << 20);
+        for (var row = 0; row < 100_000; row++)
+        {
+            for (var col = 0; col < 10; col++)
+                Append(batch, col % 2 == 0 ? new Rec(0, row, col, 's', 0, $"text {row} {col}") : new Rec(0, row, col, 'n', 0, (row * 10 + col).ToString()));
+            if (row % 7000 == 6999 || row == 99_999)
+            {
+                await Ok(client, "write", new JsonObject { ["handle"] = handle }, batch.WrittenSpan.ToArray());
+                batch.ResetWrittenCount();
+            }
+        }
+        var model = GC.GetTotalMemory(true) - before;
+        await Ok(client, "close", new JsonObject { ["handle"] = handle });
+        var peak = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:"));
+        Console.WriteLine($"excel 1M cells: model {model >> 20} MB managed, test process {peak}, file {new FileInfo(path).Length >> 20} MB");
+        Assert.True(model < 150L << 20, $"model {model >> 20} MB");
+        using var doc = Read(path);
+        Assert.Equal("text 99999 8", Text(doc, Sheet(doc, 0), "I100000"));
     }
 }
