@@ -38,7 +38,9 @@ internal static class XlsxBuilder
                 var sheet = book.Sheets[i];
                 var rels = new Relationships();
                 using (var entry = package.Open($"xl/worksheets/sheet{i + 1}.xml", WorksheetType))
-                    WriteSheet(book, sheet, entry, rels, styles, ref imageCount, package);
+                    WriteSheet(book, sheet, entry, rels, styles);
+                // One zip entry is open at a time: the drawing and media follow the sheet.
+                if (sheet.Images.Count > 0) Images.WriteDrawing(sheet, package, ref imageCount);
                 if (rels.Count > 0) package.Text($"xl/worksheets/_rels/sheet{i + 1}.xml.rels", null, rels.Xml());
             }
             using (var entry = package.Open("xl/sharedStrings.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"))
@@ -283,8 +285,7 @@ internal static class XlsxBuilder
         foreach (var child in holder.ChildElements) w.WriteElement(child);
     }
 
-    private static void WriteSheet(Workbook book, Sheet sheet, Stream part, Relationships rels, Styles styles, ref int imageCount,
-        PackageParts package)
+    private static void WriteSheet(Workbook book, Sheet sheet, Stream part, Relationships rels, Styles styles)
     {
         var cells = sheet.Cells.Ordered();
         var hyperlinks = new List<(string Ref, int UrlText, int DisplayString)>();
@@ -354,8 +355,7 @@ internal static class XlsxBuilder
         }
         if (sheet.Images.Count > 0)
         {
-            var drawing = Images.WriteDrawing(sheet, package, ref imageCount);
-            Raw<X.Drawing>(w, $"<drawing r:id=\"{rels.Add(OfficeRel + "/drawing", drawing)}\"/>");
+            Raw<X.Drawing>(w, $"<drawing r:id=\"{rels.Add(OfficeRel + "/drawing", $"../drawings/drawing{sheet.Index + 1}.xml")}\"/>");
         }
         w.WriteEndElement();
         sheet.Cells.Trim();
