@@ -187,18 +187,26 @@ sub DESTROY { }
 sub _wire {
     my ($self, $palette) = @_;
     my %p;
-    for my $k (qw(font size bold italic underline font_strikeout font_script pattern
-                  bottom top left right text_wrap indent rotation shrink locked hidden)) {
+    for my $k (qw(font size bold italic underline font_strikeout font_script font_outline
+                  font_shadow pattern bottom top left right diag_type diag_border text_wrap
+                  indent rotation shrink locked hidden)) {
         my $v = $self->{"_$k"};
         next if !defined $v || $v eq $DEFAULTS{"_$k"};
         # Numbers as JSON numbers, whatever the script gave (a string from a config file...).
         $p{$k} = $k ne 'font' && $v =~ /^-?\d+(?:\.\d+)?$/ ? 0 + $v : "$v";
     }
-    for my $k (qw(color bg_color fg_color bottom_color top_color left_color right_color)) {
+    for my $k (qw(color bg_color fg_color bottom_color top_color left_color right_color diag_color)) {
         my $rgb = _rgb($self->{"_$k"}, $palette);
         $p{$k} = $rgb if defined $rgb;
     }
-    $p{align} = $H_ALIGN[ $self->{_text_h_align} ] if $self->{_text_h_align} && $H_ALIGN[ $self->{_text_h_align} ];
+    # Excel's rules for alignment, applied as native applies them when it writes the file: an
+    # indent needs a left, right or distributed alignment (left by default), and shrink-to-fit
+    # goes with none of wrap, fill, justify or distributed.
+    $p{diag_border} = 1 if $p{diag_type} && !$p{diag_border};    # a diagonal needs a style
+    my $h = $self->{_text_h_align} || 0;
+    $h = 1 if $self->{_indent} && $h != 1 && $h != 3 && $h != 7;
+    delete $p{shrink} if $self->{_text_wrap} || $h == 4 || $h == 5 || $h == 7;
+    $p{align} = $H_ALIGN[$h] if $h && $H_ALIGN[$h];
     $p{valign} = $V_ALIGN[ $self->{_text_v_align} ] if $self->{_text_v_align} && $V_ALIGN[ $self->{_text_v_align} ];
     my $nf = $self->{_num_format};
     if (defined $nf && $nf ne 'General') {
@@ -234,8 +242,8 @@ a format at the workbook's C<close> is what counts.
 
 =head1 NOT SUPPORTED / CAVEATS
 
-Properties the daemon does not draw are kept but not sent: font_outline, font_shadow,
-font_family, font_charset, font_scheme, theme, reading_order, diagonal borders.
+Properties kept but not sent to the daemon: font_family, font_charset, font_scheme, theme,
+reading_order, hyperlink.
 
 =head1 SEE ALSO
 
