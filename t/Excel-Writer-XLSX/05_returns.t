@@ -139,7 +139,7 @@ $ws->set_landscape;
 $wb->close;
 is_deeply([ map { [ $_->[1], $_->[2] ] } grep { $_->[0] == 0 } sent_ops() ], [
     [ set_column => { first => 1, last => 3, width => 15, format => 1 } ],
-    [ set_column => { first => 5, last => 5, hidden => 1 } ],
+    [ set_column => { first => 5, last => 5, width => 0, hidden => 1 } ],
     [ freeze_panes => { row => 2, col => 2, top_row => 2, left_col => 2 } ],
     [ split_panes => { y => 15, x => 0 } ],
     [ autofilter => { first_row => 0, first_col => 0, last_row => 9, last_col => 3 } ],

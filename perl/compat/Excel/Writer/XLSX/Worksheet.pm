@@ -410,7 +410,40 @@ sub merge_range {
             $self->write_blank($r, $c, $fmt) unless $r == $r1 && $c == $c1;
         }
     }
-    return;
+    return '';
+}
+
+my %MERGE_WRITER = (string => 'write_string', number => 'write_number', blank => 'write_blank',
+                    date_time => 'write_date_time', url => 'write_url', formula => 'write_formula');
+
+# merge_range with the value's type given rather than guessed. (Native's 'array_formula' branch
+# calls a method it does not have, and 'rich_string' needs write_rich_string: both refused.)
+sub merge_range_type {
+    my $self = shift;
+    my $type = shift;
+    @_ = $self->_substitute_cellref(@_) if $_[0] =~ /^\D/;
+    my ($r1, $c1, $r2, $c2, @rest) = @_;
+    my $fmt = $type eq 'array_formula' || $type eq 'blank' || $type eq 'rich_string' ? $rest[-1] : $rest[1];
+    _croak('Format object missing or in an incorrect position') unless ref $fmt;
+    _croak("Can't merge single cell") if $r1 == $r2 && $c1 == $c2;
+    ($r1, $r2) = ($r2, $r1) if $r1 > $r2;
+    ($c1, $c2) = ($c2, $c1) if $c1 > $c2;
+    return -2 if _bad_cell($r1, $c1) || _bad_cell($r2, $c2);
+    my $writer = $MERGE_WRITER{$type};
+    if (!$writer) {
+        _croak("Excel::Writer::XLSX::Worksheet::merge_range_type('$type') not supported by CPAN Bridge")
+            if $type eq 'rich_string' || $type eq 'array_formula';
+        _croak("Unknown type '$type'");
+    }
+    $self->_op(merge_range => { first_row => $r1, first_col => $c1, last_row => $r2, last_col => $c2,
+                                format => _fid($fmt) });
+    $self->$writer($r1, $c1, @rest);
+    for my $r ($r1 .. $r2) {
+        for my $c ($c1 .. $c2) {
+            $self->write_blank($r, $c, $fmt) unless $r == $r1 && $c == $c1;
+        }
+    }
+    return '';
 }
 
 # ------------------------------------------------------------------------------------------
@@ -434,12 +467,13 @@ sub set_column {
     $level = 0 if $level < 0;
     $level = 7 if $level > 7;
     my %a = (first => $first, last => $last);
+    $width = 0 if !defined $width && $hidden;    # hidden without a width: zero wide, as natively
     $a{width} = 0 + $width if defined $width;
     $a{format} = _fid($fmt) if ref $fmt;
     $a{hidden} = 1 if $hidden;
     $a{level} = 0 + $level if $level;
     $self->_op(set_column => \%a);
-    return;
+    return '';    # what native's last statement (a loop) leaves
 }
 
 sub set_column_pixels {
@@ -475,7 +509,7 @@ sub set_row {
     $a{hidden} = 1 if $hidden;
     $a{level} = 0 + $level if $level;
     $self->_op(set_row => \%a);
-    return;
+    return [ defined $height ? $height : 15, $hidden ];    # native returns its [height, hidden]
 }
 
 sub set_row_pixels {
@@ -809,8 +843,7 @@ for my $m (qw(center_horizontally center_vertically print_area print_across set_
 # What would change the content: refused, so no report silently misses it.
 for my $m (qw(write_comment write_rich_string insert_chart add_table add_sparkline
               insert_button insert_shape filter_column filter_column_list unprotect_range
-              write_utf16be_string write_utf16le_string store_formula repeat_formula
-              merge_range_type)) {
+              write_utf16be_string write_utf16le_string store_formula repeat_formula)) {
     no strict 'refs';
     *{$m} = sub { _croak("Excel::Writer::XLSX::Worksheet::$m not supported by CPAN Bridge") };
 }
