@@ -12,7 +12,9 @@ local $SIG{ALRM} = sub { die "test timed out\n" };
 alarm 900;
 
 start_daemon() if dropin_present();
-subtest bad_input => sub { xlsx_diff("$ROOT/t/Excel-Writer-XLSX/scripts/bad_input.pl", expect => qr/^row 1048576: -1$/m, files => ["bad.xlsx"]) };
+subtest bad_input => sub { xlsx_diff("$ROOT/t/Excel-Writer-XLSX/scripts/bad_input.pl", expect => qr/^row 1048576: -2$/m, files => ["bad.xlsx"],
+                                           # LibreOffice would export all 1,048,576 rows x 16,384 columns as CSV
+                                           no_lo => 1) };
 subtest bad_name_long => sub { xlsx_diff("$ROOT/t/Excel-Writer-XLSX/scripts/bad_name_long.pl") };
 subtest bad_name_dup => sub { xlsx_diff("$ROOT/t/Excel-Writer-XLSX/scripts/bad_name_dup.pl") };
 subtest bad_path => sub { xlsx_diff("$ROOT/t/Excel-Writer-XLSX/scripts/bad_path.pl", expect => qr{^/nonexistent/dir/x.xlsx: undef}m, files => []) };

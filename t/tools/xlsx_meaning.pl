@@ -384,14 +384,19 @@ for my $i (0 .. $#sheets) {
         $o->('zoom=', attr($sv, 'zoomScale')) if (attr($sv, 'zoomScale') // 100) != 100;
         $o->('view=', attr($sv, 'view')) if (attr($sv, 'view') // 'normal') ne 'normal';
         $o->('topleft=', attr($sv, 'topLeftCell')) if (attr($sv, 'topLeftCell') // 'A1') ne 'A1';
-        if (my $pane = node($sv, 'm:pane')) {
+        my $pane = node($sv, 'm:pane');
+        if ($pane) {
             my $state = attr($pane, 'state') // 'split';
             $state = 'frozen' if $state eq 'frozenSplit';
             my ($x, $y) = (attr($pane, 'xSplit') // 0, attr($pane, 'ySplit') // 0);
             $o->("pane $state x=", num($x), ' y=', num($y), ' topleft=', attr($pane, 'topLeftCell') // '(default)',
                  ' active=', attr($pane, 'activePane') // 'topLeft');
         }
+        # Only the active pane's selection is where the cursor is; the others' are remembered
+        # positions no reader shows (writers differ in whether they write them at all).
+        my $activepane = $pane ? (attr($pane, 'activePane') // 'topLeft') : 'topLeft';
         for my $sel (nodes($sv, 'm:selection')) {
+            next if (attr($sel, 'pane') // 'topLeft') ne $activepane;
             my $ac = attr($sel, 'activeCell') // 'A1';
             my $sq = attr($sel, 'sqref') // $ac;
             next if $ac eq 'A1' && $sq eq 'A1';

@@ -31,7 +31,6 @@ $a->set_selection('C3:D4');
 my $m = $wb->add_worksheet('Merges');
 print 'merge ', $m->merge_range('B2:D3', 'Merged title', $center), "\n";
 print 'merge num ', $m->merge_range(5, 0, 5, 3, 1234, $center), "\n";
-print 'merge_range_type ', $m->merge_range_type('number', 'A8:B8', 99, $center), "\n";
 $m->split_panes(30, 20);
 $m->hide_gridlines(2);
 

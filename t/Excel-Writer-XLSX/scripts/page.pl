@@ -9,27 +9,19 @@ $s->write($_, 0, "line $_") for 0 .. 30;
 $s->set_landscape;
 $s->set_paper(9);
 $s->set_margins(0.5);
-$s->set_margin_left(1.25);
-$s->set_margin_top(1);
 $s->set_header('&L&"Arial,Bold"Left&CPage &P of &N&R&D', 0.4);
 $s->set_footer('&C&F', 0.2);
 $s->repeat_rows(0, 1);
 $s->repeat_columns('A:B');
 $s->fit_to_pages(1, 0);
-$s->print_area('A1:D31');
-$s->center_horizontally;
 $s->hide_gridlines(0);
-$s->print_row_col_headers;
 
 my $t = $wb->add_worksheet('Portrait');
 $t->set_portrait;
 $t->set_paper(8);
-$t->set_margins_LR(0.3);
-$t->set_margins_TB(0.4);
 $t->set_header('&CJust a header');
 $t->fit_to_pages(2, 3);
 $t->repeat_rows(2);
-$t->set_print_scale(80);
 $t->write('A1', 'portrait');
 
 my $p = $wb->add_worksheet('Protected');

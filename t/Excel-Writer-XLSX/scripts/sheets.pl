@@ -18,7 +18,6 @@ $s[$_]->write(0, 0, "sheet $_") for 0 .. $#s;
 $s[2]->activate;
 $s[1]->select;
 $s[4]->hide;
-$s[1]->set_first_sheet;
 $g->write_date_time(1, 0, '2026-11-22T10:30:00.000', $wb->add_format(num_format => 'yyyy-mm-dd hh:mm:ss'));
 $g->write_date_time('A3', '1904-01-02T', $wb->add_format(num_format => 14));
 print 'define_name: ', $wb->define_name('Total', '=Summary!$A$1'), "\n";
