@@ -326,7 +326,10 @@ my $view = node($wb, '/m:workbook/m:bookViews/m:workbookView');
 my $active = attr($view, 'activeTab') // 0;
 out('workbook sheets=', join(',', map { show($_) } @names));
 out('workbook active=', show($names[$active]));
-out('workbook firstsheet=', show($names[ attr($view, 'firstSheet') // 0 ])) if (attr($view, 'firstSheet') // 0) != 0;
+if ((attr($view, 'firstSheet') // 0) != 0) {
+    my $fs = attr($view, 'firstSheet');
+    out('workbook firstsheet=', defined $names[$fs] ? show($names[$fs]) : "index-$fs-of-" . scalar(@names));
+}
 out('workbook date1904=', bool(attr(node($wb, '/m:workbook/m:workbookPr'), 'date1904'), 0));
 for my $i (0 .. $#sheets) {
     my $state = attr($sheets[$i], 'state') // 'visible';
@@ -579,7 +582,12 @@ for my $i (0 .. $#sheets) {
         my $dd = doc($dpath) or next;
         my $drels = rels($dpath);
         for my $anc (nodes($dd, '/xdr:wsDr/*')) {
-            my $kind = $anc->localName;
+            # How the picture follows the cells: a twoCellAnchor with editAs="oneCell" behaves as a
+            # oneCellAnchor (moves, does not size with its cells), so the two compare equal.
+            my $edit = attr($anc, 'editAs') // 'twoCell';
+            my $kind = $anc->localName eq 'oneCellAnchor' ? 'move'
+                     : $anc->localName eq 'absoluteAnchor' ? 'absolute'
+                     : { oneCell => 'move', absolute => 'absolute' }->{$edit} // 'move+size';
             my $from = node($anc, 'xdr:from');
             my $at = $from ? col_name(txt(node($from, 'xdr:col'))) . (txt(node($from, 'xdr:row')) + 1)
                            . ' +' . txt(node($from, 'xdr:colOff')) . '+' . txt(node($from, 'xdr:rowOff')) : 'absolute';
@@ -588,7 +596,7 @@ for my $i (0 .. $#sheets) {
             my $emb = $blip ? $blip->getAttributeNS($NS{r}, 'embed') : undef;
             my $bytes = defined $emb ? part($drels->{$emb}[0]) : undef;
             my $link = node($anc, './/a:hlinkClick');
-            push @img, "image $kind at=$at size=" . ($ext ? attr($ext, 'cx') . 'x' . attr($ext, 'cy') : '?')
+            push @img, "image anchor=$kind at=$at size=" . ($ext ? attr($ext, 'cx') . 'x' . attr($ext, 'cy') : '?')
                 . ' md5=' . (defined $bytes ? md5_hex($bytes) : 'none')
                 . ($link ? ' link=' . show($drels->{ $link->getAttributeNS($NS{r}, 'id') // '' }[0]) : '');
         }
