@@ -9,6 +9,7 @@ use strict;
 use warnings;
 
 use Carp ();
+use Errno ();
 use File::Spec ();
 use Scalar::Util ();
 use CPANBridge;
@@ -71,6 +72,9 @@ sub new {
     Scalar::Util::weaken($st->{owner});
     $OPEN{ Scalar::Util::refaddr($st) } = $st;
     Scalar::Util::weaken($OPEN{ Scalar::Util::refaddr($st) });
+    # Native opens the file here, and PerlIO's isatty probe leaves ENOTTY in $!, which scripts
+    # then see (write_row's croak even prints it).
+    $! = Errno::ENOTTY();
     return $self;
 }
 
@@ -203,7 +207,7 @@ sub define_name {
         return -1;
     }
     push @{ $self->{_st}{ops} }, [ -1, 'define_name', { name => $full, formula => $formula } ];
-    return;
+    return ++$self->{_defined_names};    # native returns how many names are defined
 }
 
 sub set_custom_color {

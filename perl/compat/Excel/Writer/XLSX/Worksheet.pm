@@ -818,7 +818,7 @@ sub insert_image {
     require File::Spec;
     $self->_op(insert_image => { row => $row, col => $col, filename => File::Spec->rel2abs($image),
                                  %opt ? (options => _plain(\%opt)) : () });
-    return;
+    return ++$self->{_images};    # native returns how many images the sheet has
 }
 
 # ------------------------------------------------------------------------------------------
