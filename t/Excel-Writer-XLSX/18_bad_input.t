@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# Differential: bad input: out-of-range cells (-1), bad arguments, sheet-name rules and croak texts, unwritable paths (new returns undef).
+# Differential: bad input: out-of-range cells (native returns -2, not the -1 the issue says), bad arguments, sheet-name rules and croak texts, unwritable paths (new returns undef).
 # Natively (Debian's Excel::Writer::XLSX) and through the bridge: stdout, stderr, exit status, the
 # meaning of every .xlsx produced and LibreOffice's CSV of each sheet must agree (t/lib/XLSXDiff.pm).
 use strict;
