@@ -242,6 +242,35 @@ internal static class Conditional
                 body.Append("</colorScale>");
                 break;
             }
+            case "icon_set":
+            {
+                var style = (Options.Text(o, "icon_style") ?? "").ToLowerInvariant();
+                if (!IconSets.TryGetValue(style, out var set))
+                    throw BridgeException.Usage($"excel.write: op 'conditional_format': unknown icon_style '{style}'");
+                var count = set[0] - '0';
+                rule.Append(" type=\"iconSet\"").Append(Priority(ref priority));
+                body.Append("<iconSet");
+                if (set != "3TrafficLights") body.Append($" iconSet=\"{set}\"");
+                if (Options.Flag(o, "icons_only", false)) body.Append(" showValue=\"0\"");
+                if (Options.Flag(o, "reverse_icons", false)) body.Append(" reverse=\"1\"");
+                body.Append('>');
+                // Thresholds from the highest icon down, as the script gives them; written lowest first.
+                var thresholds = Enumerable.Range(0, count).Select(i => (Type: "percent", Value: (100 * (count - 1 - i) + count / 2) / count, Gte: true))
+                    .Select(t => (t.Type, Value: t.Value.ToString(CultureInfo.InvariantCulture), t.Gte)).ToArray();
+                thresholds[^1].Value = "0";
+                if (o["icons"] is JsonArray icons)
+                    for (var i = 0; i < Math.Min(icons.Count, count - 1); i++)
+                        if (icons[i] is JsonObject icon)
+                        {
+                            if (Options.Text(icon, "value") is { } v) thresholds[i].Value = v.StartsWith('=') ? v[1..] : v;
+                            if (Options.Text(icon, "type") is { } t) thresholds[i].Type = CfvoType(t);
+                            if (Options.Text(icon, "criteria") is { } c) thresholds[i].Gte = c != ">";
+                        }
+                foreach (var (t, v, gte) in thresholds.Reverse())
+                    body.Append($"<cfvo type=\"{t}\" val=\"{Options.E(v)}\"{(gte ? "" : " gte=\"0\"")}/>");
+                body.Append("</iconSet>");
+                break;
+            }
             case "data_bar":
                 rule.Append(" type=\"dataBar\"").Append(Priority(ref priority));
                 body.Append("<dataBar>").Append(Cfvo(o, "min", "min", null)).Append(Cfvo(o, "max", "max", null))
@@ -254,14 +283,26 @@ internal static class Conditional
         return $"<conditionalFormatting sqref=\"{Options.E(sqref)}\">{rule}</conditionalFormatting>";
     }
 
+    private static readonly Dictionary<string, string> IconSets = new()
+    {
+        ["3_arrows"] = "3Arrows", ["3_flags"] = "3Flags", ["3_traffic_lights_rimmed"] = "3TrafficLights2",
+        ["3_symbols_circled"] = "3Symbols", ["4_arrows"] = "4Arrows", ["4_red_to_black"] = "4RedToBlack",
+        ["4_traffic_lights"] = "4TrafficLights", ["5_arrows_gray"] = "5ArrowsGray", ["5_quarters"] = "5Quarters",
+        ["3_arrows_gray"] = "3ArrowsGray", ["3_traffic_lights"] = "3TrafficLights", ["3_signs"] = "3Signs",
+        ["3_symbols"] = "3Symbols2", ["4_arrows_gray"] = "4ArrowsGray", ["4_ratings"] = "4Rating",
+        ["5_arrows"] = "5Arrows", ["5_ratings"] = "5Rating",
+    };
+
+    /// <summary>The script's threshold type as the file names it ('number' is 'num').</summary>
+    private static string CfvoType(string type) => type == "number" ? "num" : type;
+
     private static string Dxf(int? dxf) => dxf is { } d ? $" dxfId=\"{d}\"" : "";
     private static string Priority(ref int priority) => $" priority=\"{priority++}\"";
     private static string Stop(JsonObject o) => Options.Flag(o, "stop_if_true", false) ? " stopIfTrue=\"1\"" : "";
 
     private static string Cfvo(JsonObject o, string which, string defaultType, string? defaultValue)
     {
-        var type = Options.Text(o, which + "_type") ?? defaultType;
-        if (type == "percent") type = "percent";
+        var type = CfvoType(Options.Text(o, which + "_type") ?? defaultType);
         var value = Options.Text(o, which + "_value") ?? defaultValue;
         if (type is "min" or "max") value = null;
         return value is null ? $"<cfvo type=\"{type}\"/>" : $"<cfvo type=\"{type}\" val=\"{Options.E(Options.Operand(value))}\"/>";

@@ -164,7 +164,11 @@ internal static class Ops
                 var last = a.Col("last");
                 if (first > last) (first, last) = (last, first);
                 var info = new ColumnInfo(a.NumberOr("width"), a.Int("format", 0), a.Flag("hidden"), Math.Clamp(a.Int("level", 0), 0, 7));
-                for (var c = first; c <= last; c++) sheet.ColumnSettings[c] = info;
+                for (var c = first; c <= last; c++)
+                {
+                    sheet.ColumnSettings[c] = info;
+                    if (info.Format != 0) sheet.ColumnFormats[c] = info.Format;
+                }
                 break;
             }
             case "set_row":
@@ -258,8 +262,10 @@ internal static class Ops
                 sheet.Hidden = false;
                 break;
             case "hide":
+                // As native: hiding a sheet makes the first sheet the active one again.
                 sheet.Hidden = true;
                 sheet.Selected = false;
+                book.ActiveSheet = 0;
                 break;
             case "protect":
                 Protect(sheet, a);

@@ -120,6 +120,8 @@ internal sealed class Sheet(string name, int index)
     public int Index { get; } = index;
     public CellStore Cells { get; } = new();
     public Dictionary<int, ColumnInfo> ColumnSettings { get; } = [];
+    /// <summary>The last format set_column gave each column (a later call without one keeps it, as native).</summary>
+    public Dictionary<int, int> ColumnFormats { get; } = [];
     public SortedDictionary<int, RowInfo> Rows { get; } = [];
     public List<CellRange> Merges { get; } = [];
     public Pane? Pane { get; set; }

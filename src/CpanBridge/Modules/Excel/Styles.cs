@@ -78,6 +78,8 @@ internal sealed class Styles
         if (props.NumFormat is { } code && NumFmtId(props) is var id && id != 0)
             xml.Append($"<numFmt numFmtId=\"{id}\" formatCode=\"{Escape(code)}\"/>");
         if (FillXml(props, dxf: true) is { } fill) xml.Append(fill);
+        // Conditional formats take no diagonal borders.
+        props.DiagType = props.DiagBorder = 0;
         var border = BorderXml(props);
         if (border != BorderXml(new FormatProps(null))) xml.Append(border);
         xml.Append("</dxf>");
@@ -127,6 +129,8 @@ internal sealed class Styles
         if (p.Bold) x.Append("<b/>");
         if (p.Italic) x.Append("<i/>");
         if (p.Strike) x.Append("<strike/>");
+        if (p.Outline) x.Append("<outline/>");
+        if (p.Shadow) x.Append("<shadow/>");
         if (p.Underline != 0)
         {
             x.Append(p.Underline switch
@@ -195,12 +199,16 @@ internal sealed class Styles
 
     private static string BorderXml(FormatProps p)
     {
-        var x = new StringBuilder("<border>");
+        var x = new StringBuilder("<border");
+        if (p.DiagType is 1 or 3) x.Append(" diagonalUp=\"1\"");
+        if (p.DiagType is 2 or 3) x.Append(" diagonalDown=\"1\"");
+        x.Append('>');
         Side(x, "left", p.Left, p.LeftColor);
         Side(x, "right", p.Right, p.RightColor);
         Side(x, "top", p.Top, p.TopColor);
         Side(x, "bottom", p.Bottom, p.BottomColor);
-        x.Append("<diagonal/>");
+        // A diagonal type without a style gets a thin line, as native.
+        Side(x, "diagonal", p.DiagType > 0 && p.DiagBorder == 0 ? 1 : p.DiagBorder, p.DiagColor);
         return x.Append("</border>").ToString();
 
         static void Side(StringBuilder x, string name, int style, string? color)
@@ -319,6 +327,11 @@ internal sealed class FormatProps
         Italic = Flag(p, "italic");
         Underline = Int(p, "underline");
         Strike = Flag(p, "font_strikeout");
+        Outline = Flag(p, "font_outline");
+        Shadow = Flag(p, "font_shadow");
+        DiagType = Int(p, "diag_type");
+        DiagBorder = Int(p, "diag_border");
+        DiagColor = Styles.Argb(Str(p, "diag_color"));
         Script = Int(p, "font_script");
         Color = Styles.Argb(Str(p, "color"));
         BgColor = Styles.Argb(Str(p, "bg_color"));
@@ -359,7 +372,9 @@ internal sealed class FormatProps
 
     public string FontName = "Calibri";
     public double Size = 11;
-    public bool Bold, Italic, Strike, Wrap, Shrink, Hidden, Hyperlink;
+    public bool Bold, Italic, Strike, Outline, Shadow, Wrap, Shrink, Hidden, Hyperlink;
+    public int DiagType, DiagBorder;
+    public string? DiagColor;
     public bool Locked = true;
     public int Underline, Script, Pattern, Left, Right, Top, Bottom, Indent, Rotation;
     public string? Color, BgColor, FgColor, LeftColor, RightColor, TopColor, BottomColor, Align, Valign, NumFormat;

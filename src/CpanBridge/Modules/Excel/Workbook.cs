@@ -141,7 +141,8 @@ internal sealed class Workbook : IDisposable
                 break;
             case 'f':
                 cell.Kind = CellKind.Formula;
-                cell.Value = AddText(value.StartsWith('=') ? value[1..] : value);
+                // The drop-in has taken off the one leading '=' native strips; any other stays.
+                cell.Value = AddText(value);
                 AddText(extra);
                 break;
             case 'b':

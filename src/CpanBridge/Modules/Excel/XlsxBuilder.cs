@@ -403,18 +403,35 @@ internal static class XlsxBuilder
         }
         if (xSplit == 0 && ySplit == 0) return "";
         activePane = xSplit > 0 && ySplit > 0 ? "bottomRight" : xSplit > 0 ? "topRight" : "bottomLeft";
+        topRow = Math.Max(topRow, 0);
+        leftCol = Math.Max(leftCol, 0);
+        var topLeft = Cells.Name(topRow, leftCol);
         x.Append("<pane");
         if (xSplit > 0) x.Append($" xSplit=\"{Styles.Num(xSplit)}\"");
         if (ySplit > 0) x.Append($" ySplit=\"{Styles.Num(ySplit)}\"");
-        x.Append($" topLeftCell=\"{Cells.Name(Math.Max(topRow, 0), Math.Max(leftCol, 0))}\" activePane=\"{activePane}\"");
-        if (pane.Kind == PaneKind.Frozen) x.Append(" state=\"frozen\"");
+        x.Append($" topLeftCell=\"{topLeft}\"");
+        if (pane.Kind == PaneKind.Frozen)
+        {
+            x.Append($" activePane=\"{activePane}\" state=\"frozen\"/>");
+            if (activePane == "bottomRight") x.Append("<selection pane=\"topRight\"/><selection pane=\"bottomLeft\"/>");
+            if (selection is { } s) x.Append($"<selection pane=\"{activePane}\" activeCell=\"{Cells.Name(s.FirstRow, s.FirstCol)}\" sqref=\"{s.A1}\"/>");
+            else x.Append($"<selection pane=\"{activePane}\"/>");
+            return x.ToString();
+        }
+        // Split panes as native writes them: the active pane is only named when the script set
+        // a selection; each pane gets a selection at its first visible cell.
+        if (selection is not null) x.Append($" activePane=\"{activePane}\"");
         x.Append("/>");
+        var activeCell = selection is { } sel ? Cells.Name(sel.FirstRow, sel.FirstCol) : topLeft;
+        var sqref = selection?.A1 ?? topLeft;
         if (activePane == "bottomRight")
         {
-            x.Append("<selection pane=\"topRight\"/><selection pane=\"bottomLeft\"/>");
+            var colCell = Cells.Name(0, leftCol);
+            var rowCell = Cells.Name(topRow, 0);
+            x.Append($"<selection pane=\"topRight\" activeCell=\"{colCell}\" sqref=\"{colCell}\"/>");
+            x.Append($"<selection pane=\"bottomLeft\" activeCell=\"{rowCell}\" sqref=\"{rowCell}\"/>");
         }
-        if (selection is { } s) x.Append($"<selection pane=\"{activePane}\" activeCell=\"{Cells.Name(s.FirstRow, s.FirstCol)}\" sqref=\"{s.A1}\"/>");
-        else x.Append($"<selection pane=\"{activePane}\"/>");
+        x.Append($"<selection pane=\"{activePane}\" activeCell=\"{activeCell}\" sqref=\"{sqref}\"/>");
         return x.ToString();
     }
 
@@ -525,7 +542,7 @@ internal static class XlsxBuilder
         {
             // The next row to write: the lower of the next cell's row and the next set_row row.
             var r = i < cells.Length ? cells[i].Row : int.MaxValue;
-            RowInfo? info = null;
+            RowInfo? info = sheet.Rows.GetValueOrDefault(r);
             if (pendingInfo && rowInfos.Current.Key <= r)
             {
                 r = rowInfos.Current.Key;
@@ -556,7 +573,11 @@ internal static class XlsxBuilder
                 var reference = Cells.Name(c.Row, c.Col);
                 cellAttributes.Clear();
                 cellAttributes.Add(new OpenXmlAttribute("r", "", reference));
-                var styleId = c.Kind == CellKind.Url && c.Format == 0 ? styles.XfFor(Styles.HyperlinkFormat) : styles.XfFor(c.Format);
+                // A cell without a format shows its row's format, else its column's (native decides at close).
+                var format = c.Format;
+                if (format == 0 && c.Kind != CellKind.Url)
+                    format = info?.Format is > 0 and var rowFormat ? rowFormat : sheet.ColumnFormats.GetValueOrDefault(c.Col);
+                var styleId = c.Kind == CellKind.Url && c.Format == 0 ? styles.XfFor(Styles.HyperlinkFormat) : styles.XfFor(format);
                 if (styleId != 0) cellAttributes.Add(new OpenXmlAttribute("s", "", styleId.ToString(CultureInfo.InvariantCulture)));
                 switch (c.Kind)
                 {

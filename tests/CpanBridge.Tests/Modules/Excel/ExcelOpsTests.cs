@@ -54,13 +54,18 @@ public class ExcelOpsTests
             Op(0, "set_row", A(("row", 0), ("height", 30), ("format", 1))),
             Op(0, "set_row", A(("row", 5), ("hidden", 1))),
             Op(0, "merge_range", A(("first_row", 2), ("first_col", 0), ("last_row", 3), ("last_col", 2), ("format", 1))),
-        ], new JsonObject { ["1"] = new JsonObject { ["bold"] = 1, ["border"] = 1 } },
-            new Rec(0, 2, 0, 's', 1, "Merged"));
+            Op(0, "set_row", A(("row", 7), ("format", 2))),
+            Op(0, "set_column", A(("first", 5), ("last", 5), ("format", 3))),
+            Op(0, "set_column", A(("first", 5), ("last", 5), ("width", 30))),
+        ], new JsonObject { ["1"] = new JsonObject { ["bold"] = 1, ["border"] = 1 }, ["2"] = new JsonObject { ["italic"] = 1 },
+            ["3"] = new JsonObject { ["diag_type"] = 3, ["diag_color"] = "#FF6600", ["font_outline"] = 1, ["font_shadow"] = 1 } },
+            new Rec(0, 2, 0, 's', 1, "Merged"), new Rec(0, 7, 5, 's', 0, "row wins"), new Rec(0, 8, 5, 's', 0, "column"),
+            new Rec(0, 8, 6, 's', 0, "plain"), new Rec(0, 7, 6, 's', 1, "own"));
         AssertValid(path);
         using var doc = Read(path);
         var sheet = Sheet(doc, 0);
         var cols = sheet.GetFirstChild<Columns>()!.Elements<Column>().ToList();
-        Assert.Equal(["1-1", "2-2", "3-3"], cols.Select(c => $"{c.Min!.Value}-{c.Max!.Value}").ToArray());
+        Assert.Equal(["1-1", "2-2", "3-3", "6-6"], cols.Select(c => $"{c.Min!.Value}-{c.Max!.Value}").ToArray());
         Assert.Equal(20.7109375, cols[0].Width!.Value, 6);
         Assert.True(cols[0].CustomWidth!.Value);
         Assert.True(cols[1].Hidden!.Value);
@@ -75,6 +80,20 @@ public class ExcelOpsTests
         // The merged area's other cells carry the format, as native writes them.
         Assert.Equal(CellAt(sheet, "A3")!.StyleIndex!.Value, CellAt(sheet, "C4")!.StyleIndex!.Value);
         Assert.Equal(6, sheet.Descendants<Cell>().Count(c => c.CellReference!.Value![1] is '3' or '4'));
+        // Unformatted cells show their row's format, else their column's, as native writes them.
+        Assert.Equal(rows[8].StyleIndex!.Value, CellAt(sheet, "F8")!.StyleIndex!.Value);
+        Assert.Equal(CellAt(sheet, "A3")!.StyleIndex!.Value, CellAt(sheet, "G8")!.StyleIndex!.Value);
+        Assert.Null(CellAt(sheet, "G9")!.StyleIndex);
+        var columnXf = Xf(doc, CellAt(sheet, "F9")!);
+        var styles = doc.WorkbookPart!.WorkbookStylesPart!.Stylesheet;
+        var diagonal = styles.Borders!.Elements<Border>().ElementAt((int)columnXf.BorderId!.Value);
+        Assert.True(diagonal.DiagonalUp!.Value);
+        Assert.True(diagonal.DiagonalDown!.Value);
+        Assert.Equal(BorderStyleValues.Thin, diagonal.DiagonalBorder!.Style!.Value);
+        Assert.Equal("FFFF6600", diagonal.DiagonalBorder.Color!.Rgb!.Value);
+        var outlined = styles.Fonts!.Elements<Font>().ElementAt((int)columnXf.FontId!.Value);
+        Assert.NotNull(outlined.Outline);
+        Assert.NotNull(outlined.Shadow);
     }
 
     [Fact]
@@ -109,6 +128,9 @@ public class ExcelOpsTests
         Assert.Equal(600, split.VerticalSplit!.Value);
         Assert.Equal(1350, split.HorizontalSplit!.Value);
         Assert.Equal("B2", split.TopLeftCell!.Value);
+        Assert.Null(split.ActivePane);
+        Assert.Equal(["topRight:B1", "bottomLeft:A2", "bottomRight:B2"],
+            Sheet(doc, 2).Descendants<Selection>().Select(s => $"{s.Pane!.InnerText}:{s.ActiveCell!.Value}").ToArray());
         var view = Sheet(doc, 3).Descendants<SheetView>().Single();
         Assert.Equal(75u, view.ZoomScale!.Value);
         Assert.False(view.ShowGridLines!.Value);
@@ -151,7 +173,7 @@ public class ExcelOpsTests
             Op(0, "set_margins", A(("left", 0.5), ("right", 0.4), ("top", 1), ("bottom", 1.1))),
             Op(0, "set_header", A(("text", "&CReport & more"), ("margin", 0.2))), Op(0, "set_footer", A(("text", "&CPage &P of &N"))),
             Op(0, "fit_to_pages", A(("width", 1), ("height", 0))), Op(0, "hide_gridlines", A(("option", 0))),
-            Op(1, "set_portrait"), Op(1, "hide"),
+            Op(1, "activate"), Op(1, "set_portrait"), Op(1, "hide"),
         ], null);
         AssertValid(path);
         using var doc = Read(path);
@@ -169,6 +191,8 @@ public class ExcelOpsTests
         Assert.True(sheet.GetFirstChild<PrintOptions>()!.GridLines!.Value);
         Assert.Equal(OrientationValues.Portrait, Sheet(doc, 1).GetFirstChild<PageSetup>()!.Orientation!.Value);
         Assert.Equal(SheetStateValues.Hidden, doc.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().ElementAt(1).State!.Value);
+        // As native, hiding a sheet makes the first one active again.
+        Assert.Null(doc.WorkbookPart!.Workbook.BookViews!.GetFirstChild<WorkbookView>()!.ActiveTab);
     }
 
     [Fact]
@@ -208,7 +232,7 @@ public class ExcelOpsTests
             new Rec(0, 3, 0, 'd', 0, "1900-02-28T"), new Rec(0, 3, 1, 'd', 0, "1900-03-01T"), new Rec(0, 3, 2, 'd', 0, "T12:00"),
             new Rec(0, 3, 3, 'd', 0, "2026-11-22T10:30:00.000"), new Rec(0, 3, 4, 'd', 0, "2026-13-01T"),
             new Rec(0, 4, 0, 'B', 0, "1"), new Rec(0, 4, 1, 'B', 0, "0"),
-            new Rec(0, 5, 0, 'f', 0, "A1", "hello"), new Rec(0, 5, 1, 'f', 0, "1=1", "TRUE"), new Rec(0, 5, 2, 'f', 0, "1/0", "#DIV/0!"),
+            new Rec(0, 5, 0, 'f', 0, "A1", "hello"), new Rec(0, 5, 3, 'f', 0, "=x", ""), new Rec(0, 5, 1, 'f', 0, "1=1", "TRUE"), new Rec(0, 5, 2, 'f', 0, "1/0", "#DIV/0!"),
             new Rec(0, 6, 0, 's', 0, "bell\u0007_x0041_"));
         AssertValid(path);
         using var doc = Read(path);
@@ -235,6 +259,7 @@ public class ExcelOpsTests
         Assert.Equal(CellValues.String, CellAt(sheet, "A6")!.DataType!.Value);
         Assert.Equal("hello", CellAt(sheet, "A6")!.CellValue!.Text);
         Assert.Equal(CellValues.Boolean, CellAt(sheet, "B6")!.DataType!.Value);
+        Assert.Equal("=x", CellAt(sheet, "D6")!.CellFormula!.Text);
         Assert.Equal(CellValues.Error, CellAt(sheet, "C6")!.DataType!.Value);
         Assert.Equal("bell_x0007__x005F_x0041_", Text(doc, sheet, "A7"));
     }

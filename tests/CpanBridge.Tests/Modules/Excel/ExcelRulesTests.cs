@@ -81,11 +81,21 @@ public class ExcelRulesTests
             Range(0, 8, 9, 8, "conditional_format", O(("type", "average"), ("criteria", "below"), ("format", 1))),
             Range(0, 9, 9, 9, "conditional_format", O(("type", "time_period"), ("criteria", "last 7 days"), ("format", 1))),
             Range(0, 10, 9, 10, "conditional_format", O(("type", "blanks"), ("format", 1))),
+            Range(0, 11, 9, 11, "conditional_format", O(("type", "icon_set"), ("icon_style", "4_arrows"), ("reverse_icons", 1),
+                ("icons", new JsonArray(O(("criteria", ">"), ("type", "number"), ("value", 90)))))),
+            Range(0, 12, 9, 12, "conditional_format", O(("type", "icon_set"), ("icon_style", "3_traffic_lights"))),
         ], formats);
         AssertValid(path);
         using var doc = Read(path);
         var rules = Sheet(doc, 0).Descendants<ConditionalFormattingRule>().ToList();
-        Assert.Equal(Enumerable.Range(1, 11), rules.Select(r => r.Priority!.Value));
+        Assert.Equal(Enumerable.Range(1, 13), rules.Select(r => r.Priority!.Value));
+        var arrows = rules[11].GetFirstChild<IconSet>()!;
+        Assert.Equal(IconSetValues.FourArrows, arrows.IconSetValue!.Value);
+        Assert.True(arrows.Reverse!.Value);
+        Assert.Equal(["percent:0", "percent:25", "percent:50", "num:90"],
+            arrows.Elements<ConditionalFormatValueObject>().Select(c => $"{c.Type!.InnerText}:{c.Val!.Value}").ToArray());
+        Assert.False(arrows.Elements<ConditionalFormatValueObject>().Last().GreaterThanOrEqual!.Value);
+        Assert.Null(rules[12].GetFirstChild<IconSet>()!.IconSetValue);
         Assert.Equal(ConditionalFormatValues.CellIs, rules[0].Type!.Value);
         Assert.Equal(ConditionalFormattingOperatorValues.GreaterThanOrEqual, rules[0].Operator!.Value);
         Assert.Equal("50", rules[0].Elements<Formula>().Single().Text);
