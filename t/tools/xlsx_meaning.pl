@@ -610,6 +610,7 @@ for my $i (0 .. $#sheets) {
 sub canon {
     my ($n) = @_;
     my $s = $n->localName;
+    return "color=" . color($n) if $s eq 'color' || $s eq 'fillColor' || $s eq 'borderColor';
     my @a = sort map { $_->nodeName . '=' . $_->value } grep { $_->nodeType == XML_ATTRIBUTE_NODE } $n->attributes;
     $s .= '(' . join(',', @a) . ')' if @a;
     my @k = grep { $_->nodeType == XML_ELEMENT_NODE } $n->childNodes;
