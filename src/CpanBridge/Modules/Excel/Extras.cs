@@ -30,6 +30,7 @@ internal static class Options
         if (value.StartsWith('=')) return value[1..];
         if (Workbook.TryNumber(value, out _)) return value;
         if (DateSerial.Parse(value, date1904) is { } serial) return serial.ToString("R", CultureInfo.InvariantCulture);
+
         return value;
     }
 
@@ -303,8 +304,8 @@ internal static class Conditional
     private static string Cfvo(JsonObject o, string which, string defaultType, string? defaultValue)
     {
         var type = CfvoType(Options.Text(o, which + "_type") ?? defaultType);
-        var value = Options.Text(o, which + "_value") ?? defaultValue;
-        if (type is "min" or "max") value = null;
+        // As native: min and max carry val="0" (Excel ignores it), the others their value.
+        var value = Options.Text(o, which + "_value") ?? defaultValue ?? "0";
         return value is null ? $"<cfvo type=\"{type}\"/>" : $"<cfvo type=\"{type}\" val=\"{Options.E(Options.Operand(value))}\"/>";
     }
 

@@ -213,7 +213,13 @@ internal static class DateSerial
     /// 1900-01-01 and 1900-02-29 (which did not exist) is day 60, as Excel counts; a time alone is a
     /// fraction of a day. Null when the text is not such a date.
     /// </summary>
-    public static double? Parse(string text, bool date1904)
+    public static double? Parse(string text, bool date1904) =>
+        Exact(text, date1904) is { } serial
+            // Perl prints numbers with 15 significant digits, so native's file holds the serial rounded so.
+            ? double.Parse(serial.ToString("G15", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)
+            : null;
+
+    private static double? Exact(string text, bool date1904)
     {
         var m = Regex.Match(text,
             @"^(?:(\d{4})-(\d{2})-(\d{2}))?T(?:(\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?$");
