@@ -540,7 +540,7 @@ for my $i (0 .. $#sheets) {
         }
         for my $k (qw(formula1 formula2)) {
             my $e = node($dv, "m:$k");
-            push @p, "$k=" . show($e->textContent) if $e;
+            push @p, "$k=" . show(num($e->textContent)) if $e;
         }
         $o->('validation ', join(' ', sort split / /, attr($dv, 'sqref')), ' ', join(' ', @p));
     }
@@ -558,7 +558,7 @@ for my $i (0 .. $#sheets) {
             for my $k (keys %def) { delete $a{$k} if defined $a{$k} && ($a{$k} eq $def{$k} || ($def{$k} eq '0' && lc $a{$k} eq 'false')) }
             delete $a{aboveAverage} if ($a{type} // '') ne 'aboveAverage';
             my @p = map { "$_=$a{$_}" } sort keys %a;
-            push @p, map { 'formula=' . show($_->textContent) } nodes($rule, 'm:formula');
+            push @p, map { 'formula=' . show(num($_->textContent)) } nodes($rule, 'm:formula');
             push @p, map { canon($_) } nodes($rule, 'm:colorScale | m:dataBar | m:iconSet');
             push @p, "format=[$DXFS[$dxf]]" if defined $dxf;
             push @cf, [$prio, "conditional $sq " . join(' ', @p)];
@@ -611,7 +611,11 @@ sub canon {
     my ($n) = @_;
     my $s = $n->localName;
     return "color=" . color($n) if $s eq 'color' || $s eq 'fillColor' || $s eq 'borderColor';
-    my @a = sort map { $_->nodeName . '=' . $_->value } grep { $_->nodeType == XML_ATTRIBUTE_NODE } $n->attributes;
+    my %a = map { $_->nodeName => $_->value } grep { $_->nodeType == XML_ATTRIBUTE_NODE } $n->attributes;
+    # A min/max threshold has no value, whatever a writer puts there.
+    delete $a{val} if $s eq 'cfvo' && ($a{type} // '') =~ /^(min|max)$/;
+    $a{val} = num($a{val}) if defined $a{val};
+    my @a = map { "$_=$a{$_}" } sort keys %a;
     $s .= '(' . join(',', @a) . ')' if @a;
     my @k = grep { $_->nodeType == XML_ELEMENT_NODE } $n->childNodes;
     if (@k) { $s .= '{' . join(';', map { canon($_) } @k) . '}' }
