@@ -187,7 +187,7 @@ internal sealed class Workbook : IDisposable
     {
         if (url.StartsWith("mailto:", StringComparison.Ordinal)) return url[7..];
         if (url.StartsWith("internal:", StringComparison.Ordinal)) return url[9..];
-        if (url.StartsWith("external:", StringComparison.Ordinal)) return url[9..];
+        if (url.StartsWith("external:", StringComparison.Ordinal)) return url[9..].Replace('/', '\\');
         return url;
     }
 

@@ -494,6 +494,11 @@ internal static class XlsxBuilder
         return x.Append("/>").ToString();
     }
 
+    /// <summary>
+    /// Hyperlinks as native records them: internal links by location and display text; others as
+    /// external relationships with the URL escaped and any '#' anchor as the location; Windows
+    /// paths and shares of external: links as file:/// URLs.
+    /// </summary>
     private static string HyperlinksXml(Workbook book, Relationships rels, List<(string Ref, int UrlText, int DisplayString)> links)
     {
         var x = new StringBuilder("<hyperlinks>");
@@ -503,26 +508,35 @@ internal static class XlsxBuilder
             x.Append($"<hyperlink ref=\"{reference}\"");
             if (url.StartsWith("internal:", StringComparison.Ordinal))
             {
-                x.Append($" location=\"{Styles.Escape(url[9..])}\"");
+                var display = book.Strings.Items[int.Parse(book.Texts[urlText + 1], CultureInfo.InvariantCulture)];
+                x.Append($" location=\"{Styles.Escape(XmlSafe(url[9..]))}\" display=\"{Styles.Escape(XmlSafe(display))}\"");
             }
             else
             {
-                string target = url, location = "";
-                if (url.StartsWith("external:", StringComparison.Ordinal))
-                {
-                    target = url[9..];
-                    var hash = target.IndexOf('#');
-                    if (hash >= 0) { location = target[(hash + 1)..]; target = target[..hash]; }
-                    // Absolute local and network paths become file: URLs, as Excel stores them.
-                    if (target.StartsWith('/') || target.StartsWith(@"\\") || (target.Length > 2 && target[1] == ':'))
-                        target = "file:///" + target;
-                }
-                x.Append($" r:id=\"{rels.Add(OfficeRel + "/hyperlink", target, external: true)}\"");
-                if (location.Length > 0) x.Append($" location=\"{Styles.Escape(location)}\"");
+                var external = url.StartsWith("external:", StringComparison.Ordinal);
+                if (external) url = url[9..].Replace('/', '\\');
+                var hash = url.IndexOf('#');
+                string target = hash >= 0 ? url[..hash] : url;
+                string? location = hash >= 0 ? url[(hash + 1)..] : null;
+                target = EscapeUrl(target);
+                if (location is { Length: > 0 } && !external) location = EscapeUrl(location);
+                if (Regex.IsMatch(target, @"^\w:") || target.StartsWith(@"\\", StringComparison.Ordinal)) target = "file:///" + target;
+                target = Regex.Replace(target, @"^.\\", "");
+                x.Append($" r:id=\"{rels.Add(OfficeRel + "/hyperlink", XmlSafe(target), external: true)}\"");
+                if (location is not null) x.Append($" location=\"{Styles.Escape(XmlSafe(location))}\"");
             }
             x.Append("/>");
         }
         return x.Append("</hyperlinks>").ToString();
+    }
+
+    /// <summary>Native's URL escaping: none if the URL already holds an escape; else %, blanks and a few specials.</summary>
+    internal static string EscapeUrl(string url)
+    {
+        if (Regex.IsMatch(url, "%[0-9a-fA-F]{2}")) return url;
+        url = url.Replace("%", "%25");
+        url = Regex.Replace(url, @"[\s\x00]", "%20");
+        return Regex.Replace(url, @"[""<>\[\]`^{}]", m => "%" + ((int)m.Value[0]).ToString("x", CultureInfo.InvariantCulture));
     }
 
     private static void WriteSheetData(Workbook book, Sheet sheet, ReadOnlySpan<StoredCell> cells, OpenXmlWriter w, Styles styles,

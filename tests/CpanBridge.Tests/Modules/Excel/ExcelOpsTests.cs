@@ -229,6 +229,8 @@ public class ExcelOpsTests
             new Rec(0, 0, 0, 'u', 0, "https://example.com/a?b=1&c=2"),
             new Rec(0, 1, 0, 'u', 0, "mailto:ops@example.com"),
             new Rec(0, 2, 0, 'u', 0, "internal:S!B5", "Go there"),
+            new Rec(0, 10, 0, 'u', 0, "http://example.com/a b[1]#sec 2"), new Rec(0, 11, 0, 'u', 0, "external:c:/temp/x.xlsx#Sheet1!A1"),
+            new Rec(0, 12, 0, 'u', 0, "http://example.com/%20x y"),
             new Rec(0, 3, 0, 'd', 0, "1900-02-28T"), new Rec(0, 3, 1, 'd', 0, "1900-03-01T"), new Rec(0, 3, 2, 'd', 0, "T12:00"),
             new Rec(0, 3, 3, 'd', 0, "2026-11-22T10:30:00.000"), new Rec(0, 3, 4, 'd', 0, "2026-13-01T"),
             new Rec(0, 4, 0, 'B', 0, "1"), new Rec(0, 4, 1, 'B', 0, "0"),
@@ -241,8 +243,15 @@ public class ExcelOpsTests
         Assert.Equal("ops@example.com", Text(doc, sheet, "A2"));
         Assert.Equal("Go there", Text(doc, sheet, "A3"));
         var links = sheet.Descendants<Hyperlink>().ToList();
-        Assert.Equal(3, links.Count);
         var part = SheetPart(doc, 0);
+        Assert.Equal(6, links.Count);
+        Assert.Equal("Go there", links[2].Display!.Value);
+        Assert.Equal("http://example.com/a%20b%5b1%5d", part.HyperlinkRelationships.Single(r => r.Id == links[3].Id).Uri.OriginalString);
+        Assert.Equal("sec%202", links[3].Location!.Value);
+        Assert.Equal(@"file:///c:\temp\x.xlsx", part.HyperlinkRelationships.Single(r => r.Id == links[4].Id).Uri.OriginalString);
+        Assert.Equal("Sheet1!A1", links[4].Location!.Value);
+        Assert.Equal(@"c:\temp\x.xlsx#Sheet1!A1", Text(doc, sheet, "A12"));
+        Assert.Equal("http://example.com/%20x y", part.HyperlinkRelationships.Single(r => r.Id == links[5].Id).Uri.OriginalString);
         Assert.Equal("https://example.com/a?b=1&c=2", part.HyperlinkRelationships.Single(r => r.Id == links[0].Id).Uri.OriginalString);
         Assert.Equal("mailto:ops@example.com", part.HyperlinkRelationships.Single(r => r.Id == links[1].Id).Uri.OriginalString);
         Assert.Equal("S!B5", links[2].Location!.Value);
