@@ -79,6 +79,7 @@ internal sealed class Workbook : IDisposable
     public List<(string Name, string Formula, int? SheetIndex)> Names { get; } = [];
     public bool Date1904 { get; set; }
     public int ActiveSheet { get; set; }
+    public int FirstSheet { get; set; }
     public bool Finished { get; set; }
     public long CellCount => Sheets.Sum(s => (long)s.Cells.Count);
 
