@@ -75,6 +75,20 @@ internal readonly struct OpArgs(string op, JsonElement args)
         return (JsonObject)JsonNode.Parse(v.GetRawText())!;
     }
 
+    public List<int> Array(string name)
+    {
+        var v = Get(name);
+        if (v.ValueKind != JsonValueKind.Array) throw Bad($"argument '{name}' must be an array");
+        var list = new List<int>();
+        foreach (var item in v.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Number) list.Add((int)item.GetDouble());
+            else if (item.ValueKind == JsonValueKind.String && int.TryParse(item.GetString(), out var n)) list.Add(n);
+            else throw Bad($"argument '{name}' must hold integers");
+        }
+        return list;
+    }
+
     public int Row(string name) => Check(Int(name), Cells.MaxRow, name);
     public int Col(string name) => Check(Int(name), Cells.MaxCol, name);
 
@@ -289,6 +303,43 @@ internal static class Ops
             case "insert_image":
                 sheet.Images.Add(Images.Load(a, a.Row("row"), a.Col("col"), a.Text("filename"), a.Object("options", required: false)));
                 break;
+            case "print_area":
+                sheet.PrintArea = a.Range();
+                break;
+            case "center_horizontally": sheet.CenterHorizontally = true; break;
+            case "center_vertically": sheet.CenterVertically = true; break;
+            case "print_row_col_headers": sheet.PrintHeadings = a.Flag("on", true); break;
+            case "print_across": sheet.PrintAcross = true; break;
+            case "print_black_and_white": sheet.BlackAndWhite = true; break;
+            case "hide_zero": sheet.HideZero = true; break;
+            case "right_to_left": sheet.RightToLeft = true; break;
+            case "set_page_view": sheet.PageView = true; break;
+            case "hide_row_col_headers": sheet.HideHeaders = true; break;
+            case "set_print_scale":
+            {
+                var scale = a.Int("scale");
+                sheet.PrintScale = scale is < 10 or > 400 ? 100 : scale;
+                break;
+            }
+            case "set_start_page":
+                sheet.StartPage = a.Int("start");
+                break;
+            case "set_h_pagebreaks":
+                sheet.RowBreaks.Clear();
+                sheet.RowBreaks.AddRange(Breaks(a));
+                break;
+            case "set_v_pagebreaks":
+                sheet.ColumnBreaks.Clear();
+                sheet.ColumnBreaks.AddRange(Breaks(a));
+                break;
+            case "set_default_row":
+                if (a.Has("height")) sheet.DefaultRowHeight = a.Number("height");
+                sheet.DefaultRowHidden = a.Flag("hidden");
+                break;
+            case "set_first_sheet":
+                book.FirstSheet = sheet.Index;
+                sheet.Hidden = false;
+                break;
             default:
                 throw a.Bad("unknown worksheet op");
         }
@@ -316,6 +367,13 @@ internal static class Ops
         sheet.Protection = allowed;
         var password = a.TextOr("password");
         sheet.ProtectionHash = string.IsNullOrEmpty(password) ? null : PasswordHash(password);
+    }
+
+    /// <summary>Page breaks: the rows or columns before which a page ends, in order, each once (0 is none, as native).</summary>
+    private static IEnumerable<int> Breaks(OpArgs a)
+    {
+        var list = a.Has("breaks") ? a.Array("breaks") : [];
+        return list.Where(b => b > 0).Distinct().Order().Take(1023);
     }
 
     /// <summary>A Perl truth value in a JSON node.</summary>

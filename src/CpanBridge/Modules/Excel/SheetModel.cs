@@ -145,6 +145,15 @@ internal sealed class Sheet(string name, int index)
     public List<(CellRange Range, global::System.Text.Json.Nodes.JsonObject Options)> Validations { get; } = [];
     public List<(CellRange Range, global::System.Text.Json.Nodes.JsonObject Options)> Conditionals { get; } = [];
     public List<SheetImage> Images { get; } = [];
+    // Page and view settings beyond the first contract (docs/protocol.md lists them).
+    public CellRange? PrintArea { get; set; }
+    public bool CenterHorizontally, CenterVertically, PrintHeadings, PrintAcross, BlackAndWhite, HideZero, RightToLeft, PageView, HideHeaders;
+    public int? PrintScale { get; set; }
+    public int? StartPage { get; set; }
+    public List<int> RowBreaks { get; } = [];
+    public List<int> ColumnBreaks { get; } = [];
+    public double? DefaultRowHeight { get; set; }
+    public bool DefaultRowHidden { get; set; }
     public int MaxRow = -1, MaxCol = -1, MinRow = int.MaxValue, MinCol = int.MaxValue;
 
     public void Touch(int row, int col)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -11,10 +12,37 @@ namespace CpanBridge.Modules.Excel;
 /// <summary>Strings in first-seen order, each stored once (the package's shared strings table).</summary>
 internal sealed class SharedStrings
 {
-    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _index;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    public SharedStrings()
+    {
+        _index = new Dictionary<string, int>(StringComparer.Ordinal);
+        _lookup = _index.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
     public List<string> Items { get; } = [];
     /// <summary>Cells that refer to the table (the table's 'count').</summary>
     public int References { get; set; }
+
+    /// <summary>Adds UTF-8 text, allocating a string only for text not yet in the table.</summary>
+    public int Add(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length == 0) return Add("");
+        var max = Encoding.UTF8.GetMaxCharCount(utf8.Length);
+        char[]? rented = null;
+        var chars = max <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(max));
+        try
+        {
+            var text = chars[..Encoding.UTF8.GetChars(utf8, chars)];
+            if (_lookup.TryGetValue(text, out var index)) return index;
+            return Add(new string(text));
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<char>.Shared.Return(rented);
+        }
+    }
 
     public int Add(string text)
     {
@@ -51,6 +79,7 @@ internal sealed class Workbook : IDisposable
     public List<(string Name, string Formula, int? SheetIndex)> Names { get; } = [];
     public bool Date1904 { get; set; }
     public int ActiveSheet { get; set; }
+    public int FirstSheet { get; set; }
     public bool Finished { get; set; }
     public long CellCount => Sheets.Sum(s => (long)s.Cells.Count);
 
@@ -102,25 +131,38 @@ internal sealed class Workbook : IDisposable
             if (position >= data.Length) throw new FormatException("truncated cell record");
             var type = (char)data[position++];
             var format = Ber.Read(data, ref position);
-            var value = ReadString(data, ref position);
-            var extra = ReadString(data, ref position);
+            var value = ReadBytes(data, ref position);
+            var extra = ReadBytes(data, ref position);
             count++;
             if (row > Cells.MaxRow || col > Cells.MaxCol)
                 throw BridgeException.Usage($"excel.write: cell record {count}: row {row}, column {col} is outside the sheet (max row {Cells.MaxRow}, column {Cells.MaxCol})");
             if (format > int.MaxValue) throw new FormatException($"cell record {count}: format id {format} too large");
-            var sheet = SheetAt(sheetIndex, $"cell record {count}");
-            WriteCell(sheet, (int)row, (int)col, type, (int)format, value, extra, count);
+            var sheet = sheetIndex >= 0 && sheetIndex < Sheets.Count ? Sheets[(int)sheetIndex] : SheetAt(sheetIndex, $"cell record {count}");
+            // Numbers and strings, nearly all cells, go without a string per value: numbers are
+            // parsed from the bytes, strings already in the table are found by their characters.
+            if (type == 'n' && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            {
+                sheet.Cells.Add(new StoredCell { Row = (int)row, Col = (int)col, Format = (int)format, Kind = CellKind.Number, Value = BitConverter.DoubleToInt64Bits(number) });
+                sheet.Touch((int)row, (int)col);
+            }
+            else if (type == 's')
+            {
+                sheet.Cells.Add(new StoredCell { Row = (int)row, Col = (int)col, Format = (int)format, Kind = CellKind.String, Value = Strings.Add(value) });
+                Strings.References++;
+                sheet.Touch((int)row, (int)col);
+            }
+            else WriteCell(sheet, (int)row, (int)col, type, (int)format, Encoding.UTF8.GetString(value), Encoding.UTF8.GetString(extra), count);
         }
         return count;
     }
 
-    private static string ReadString(ReadOnlySpan<byte> data, ref int position)
+    private static ReadOnlySpan<byte> ReadBytes(ReadOnlySpan<byte> data, ref int position)
     {
         var length = Ber.Read(data, ref position);
         if (length > (ulong)(data.Length - position)) throw new FormatException("truncated cell record");
-        var text = length == 0 ? "" : Encoding.UTF8.GetString(data.Slice(position, (int)length));
+        var bytes = data.Slice(position, (int)length);
         position += (int)length;
-        return text;
+        return bytes;
     }
 
     public void WriteCell(Sheet sheet, int row, int col, char type, int format, string value, string extra, int record = 0)

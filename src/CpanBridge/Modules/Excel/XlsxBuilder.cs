@@ -142,6 +142,7 @@ internal static class XlsxBuilder
         else x.Append("<workbookPr defaultThemeVersion=\"124226\"/>");
         var active = Math.Clamp(book.ActiveSheet, 0, book.Sheets.Count - 1);
         x.Append("<bookViews><workbookView xWindow=\"240\" yWindow=\"15\" windowWidth=\"16095\" windowHeight=\"9660\"");
+        if (book.FirstSheet > 0) x.Append($" firstSheet=\"{book.FirstSheet + 1}\"");
         if (active > 0) x.Append($" activeTab=\"{active}\"");
         x.Append("/></bookViews><sheets>");
         for (var i = 0; i < book.Sheets.Count; i++)
@@ -176,6 +177,8 @@ internal static class XlsxBuilder
         foreach (var sheet in book.Sheets)
         {
             var quoted = QuoteSheet(sheet.Name);
+            if (sheet.PrintArea is { } area)
+                names.Add(("_xlnm.Print_Area", sheet.Index, false, quoted + "!" + area.Absolute));
             if (sheet.AutoFilter is { } filter)
                 names.Add(("_xlnm._FilterDatabase", sheet.Index, true, quoted + "!" + filter.Absolute));
             if (sheet.RepeatRows is not null || sheet.RepeatColumns is not null)
@@ -309,7 +312,9 @@ internal static class XlsxBuilder
 
         var rowLevel = sheet.Rows.Count == 0 ? 0 : sheet.Rows.Values.Max(r => r.Level);
         var colLevel = sheet.ColumnSettings.Count == 0 ? 0 : sheet.ColumnSettings.Values.Max(c => c.Level);
-        var format = new StringBuilder("<sheetFormatPr defaultRowHeight=\"15\"");
+        var format = new StringBuilder($"<sheetFormatPr defaultRowHeight=\"{Styles.Num(sheet.DefaultRowHeight ?? 15)}\"");
+        if (sheet.DefaultRowHeight is { } custom && custom != 15) format.Append(" customHeight=\"1\"");
+        if (sheet.DefaultRowHidden) format.Append(" zeroHeight=\"1\"");
         if (rowLevel > 0) format.Append($" outlineLevelRow=\"{rowLevel}\"");
         if (colLevel > 0) format.Append($" outlineLevelCol=\"{colLevel}\"");
         Raw<SheetFormatProperties>(w, format.Append("/>").ToString());
@@ -332,18 +337,32 @@ internal static class XlsxBuilder
         if (sheet.Validations.Count > 0)
             Raw<DataValidations>(w, Validation.Xml(sheet.Validations));
         if (hyperlinks.Count > 0) Raw<Hyperlinks>(w, HyperlinksXml(book, rels, hyperlinks));
-        if (sheet.Gridlines == 0) Raw<PrintOptions>(w, "<printOptions gridLines=\"1\"/>");
+        if (sheet.Gridlines == 0 || sheet.PrintHeadings || sheet.CenterHorizontally || sheet.CenterVertically)
+        {
+            var x = new StringBuilder("<printOptions");
+            if (sheet.CenterHorizontally) x.Append(" horizontalCentered=\"1\"");
+            if (sheet.CenterVertically) x.Append(" verticalCentered=\"1\"");
+            if (sheet.PrintHeadings) x.Append(" headings=\"1\"");
+            if (sheet.Gridlines == 0) x.Append(" gridLines=\"1\"");
+            Raw<PrintOptions>(w, x.Append("/>").ToString());
+        }
         Raw<PageMargins>(w, $"<pageMargins left=\"{Styles.Num(sheet.MarginLeft)}\" right=\"{Styles.Num(sheet.MarginRight)}\" top=\"{Styles.Num(sheet.MarginTop)}\" bottom=\"{Styles.Num(sheet.MarginBottom)}\" header=\"{Styles.Num(sheet.MarginHeader)}\" footer=\"{Styles.Num(sheet.MarginFooter)}\"/>");
-        if (sheet.Paper is not null || sheet.Orientation is not null || sheet.FitToPages is not null)
+        if (sheet.Paper is not null || sheet.Orientation is not null || sheet.FitToPages is not null || sheet.PrintScale is not null
+            || sheet.StartPage is not null || sheet.PrintAcross || sheet.BlackAndWhite)
         {
             var x = new StringBuilder("<pageSetup");
             if (sheet.Paper is { } paper and > 0) x.Append($" paperSize=\"{paper}\"");
+            if (sheet.PrintScale is { } scale and not 100) x.Append($" scale=\"{scale}\"");
+            if (sheet.StartPage is { } start) x.Append($" firstPageNumber=\"{start}\"");
             if (sheet.FitToPages is { } pages)
             {
                 if (pages.Width != 1) x.Append($" fitToWidth=\"{pages.Width}\"");
                 if (pages.Height != 1) x.Append($" fitToHeight=\"{pages.Height}\"");
             }
+            if (sheet.PrintAcross) x.Append(" pageOrder=\"overThenDown\"");
             if (sheet.Orientation is { } o) x.Append(o == 1 ? " orientation=\"landscape\"" : " orientation=\"portrait\"");
+            if (sheet.BlackAndWhite) x.Append(" blackAndWhite=\"1\"");
+            if (sheet.StartPage is not null) x.Append(" useFirstPageNumber=\"1\"");
             Raw<PageSetup>(w, x.Append("/>").ToString());
         }
         if (sheet.Header is not null || sheet.Footer is not null)
@@ -353,6 +372,8 @@ internal static class XlsxBuilder
             if (!string.IsNullOrEmpty(sheet.Footer)) x.Append($"<oddFooter>{Styles.Escape(sheet.Footer)}</oddFooter>");
             Raw<HeaderFooter>(w, x.Append("</headerFooter>").ToString());
         }
+        if (sheet.RowBreaks.Count > 0) Raw<RowBreaks>(w, BreaksXml("rowBreaks", sheet.RowBreaks, Cells.MaxCol));
+        if (sheet.ColumnBreaks.Count > 0) Raw<ColumnBreaks>(w, BreaksXml("colBreaks", sheet.ColumnBreaks, Cells.MaxRow));
         if (sheet.Images.Count > 0)
         {
             Raw<X.Drawing>(w, $"<drawing r:id=\"{rels.Add(OfficeRel + "/drawing", $"../drawings/drawing{sheet.Index + 1}.xml")}\"/>");
@@ -361,13 +382,24 @@ internal static class XlsxBuilder
         sheet.Cells.Trim();
     }
 
+    private static string BreaksXml(string name, List<int> breaks, int max)
+    {
+        var x = new StringBuilder($"<{name} count=\"{breaks.Count}\" manualBreakCount=\"{breaks.Count}\">");
+        foreach (var b in breaks) x.Append($"<brk id=\"{b}\" max=\"{max}\" man=\"1\"/>");
+        return x.Append($"</{name}>").ToString();
+    }
+
     private static string SheetViewXml(Workbook book, Sheet sheet)
     {
         var active = Math.Clamp(book.ActiveSheet, 0, book.Sheets.Count - 1);
         var selected = sheet.Selected || sheet.Index == active;
         var x = new StringBuilder("<sheetViews><sheetView");
         if (sheet.Gridlines == 2) x.Append(" showGridLines=\"0\"");
+        if (sheet.HideHeaders) x.Append(" showRowColHeaders=\"0\"");
+        if (sheet.HideZero) x.Append(" showZeros=\"0\"");
+        if (sheet.RightToLeft) x.Append(" rightToLeft=\"1\"");
         if (selected) x.Append(" tabSelected=\"1\"");
+        if (sheet.PageView) x.Append(" view=\"pageLayout\"");
         if (sheet.Zoom is { } zoom and not 100) x.Append($" zoomScale=\"{zoom}\" zoomScaleNormal=\"{zoom}\"");
         x.Append(" workbookViewId=\"0\">");
         var selection = sheet.Selection;
@@ -548,6 +580,7 @@ internal static class XlsxBuilder
         var formula = new CellFormula();
         var rowAttributes = new List<OpenXmlAttribute>(6);
         var cellAttributes = new List<OpenXmlAttribute>(3);
+        var defaultHeight = sheet.DefaultRowHeight ?? 15;
         w.WriteStartElement(new SheetData());
         using var rowInfos = sheet.Rows.GetEnumerator();
         var pendingInfo = rowInfos.MoveNext();
@@ -572,12 +605,17 @@ internal static class XlsxBuilder
                     rowAttributes.Add(new OpenXmlAttribute("s", "", xf.ToString(CultureInfo.InvariantCulture)));
                     rowAttributes.Add(new OpenXmlAttribute("customFormat", "", "1"));
                 }
-                var height = info.Height ?? 15;
-                if (info.Hidden && info.Height is null) height = 15;
+                var height = info.Height ?? defaultHeight;
                 if (height != 15) rowAttributes.Add(new OpenXmlAttribute("ht", "", Styles.Num(height)));
                 if (info.Hidden) rowAttributes.Add(new OpenXmlAttribute("hidden", "", "1"));
                 if (height != 15) rowAttributes.Add(new OpenXmlAttribute("customHeight", "", "1"));
                 if (info.Level > 0) rowAttributes.Add(new OpenXmlAttribute("outlineLevel", "", info.Level.ToString(CultureInfo.InvariantCulture)));
+            }
+            else if (defaultHeight != 15)
+            {
+                // As native: with set_default_row, every written row states the default height.
+                rowAttributes.Add(new OpenXmlAttribute("ht", "", Styles.Num(defaultHeight)));
+                rowAttributes.Add(new OpenXmlAttribute("customHeight", "", "1"));
             }
             w.WriteStartElement(row, rowAttributes);
             for (; i < cells.Length && cells[i].Row == r; i++)

@@ -326,4 +326,43 @@ public class ExcelOpsTests
         Assert.Equal(164u, X(8).NumberFormatId!.Value);
         Assert.Equal(255u, X(9).Alignment!.TextRotation!.Value);
     }
+
+    [Fact]
+    public async Task Print_area_breaks_scale_start_page_centering_default_row_and_view_switches()
+    {
+        using var bridge = new TestBridge();
+        var path = await Build(bridge,
+        [
+            Op(-1, "add_worksheet"), Op(-1, "add_worksheet", A(("name", "Extras"))),
+            Op(1, "print_area", A(("first_row", 0), ("first_col", 0), ("last_row", 9), ("last_col", 3))),
+            Op(1, "center_horizontally"), Op(1, "center_vertically"), Op(1, "print_row_col_headers"), Op(1, "print_across"),
+            Op(1, "set_print_scale", A(("scale", 80))), Op(1, "set_start_page", A(("start", 3))), Op(1, "print_black_and_white"),
+            Op(1, "set_h_pagebreaks", A(("breaks", new JsonArray(5, 0, 5)))), Op(1, "set_v_pagebreaks", A(("breaks", new JsonArray(2)))),
+            Op(1, "set_default_row", A(("height", 18))), Op(1, "hide_zero"), Op(1, "right_to_left"), Op(1, "hide_row_col_headers"),
+            Op(1, "set_page_view"), Op(1, "set_first_sheet"),
+        ], null, new Rec(1, 0, 0, 'n', 0, "0"), new Rec(1, 2, 0, 'n', 0, "1"));
+        AssertValid(path);
+        using var doc = Read(path);
+        var sheet = Sheet(doc, 1);
+        var names = doc.WorkbookPart!.Workbook.DefinedNames!.Elements<DefinedName>().ToDictionary(n => n.Name!.Value!);
+        Assert.Equal("Extras!$A$1:$D$10", names["_xlnm.Print_Area"].Text);
+        var print = sheet.GetFirstChild<PrintOptions>()!;
+        Assert.True(print.HorizontalCentered!.Value && print.VerticalCentered!.Value && print.Headings!.Value);
+        var setup = sheet.GetFirstChild<PageSetup>()!;
+        Assert.Equal(80u, setup.Scale!.Value);
+        Assert.Equal(3u, setup.FirstPageNumber!.Value);
+        Assert.True(setup.UseFirstPageNumber!.Value);
+        Assert.Equal(PageOrderValues.OverThenDown, setup.PageOrder!.Value);
+        Assert.True(setup.BlackAndWhite!.Value);
+        Assert.Equal([5u], sheet.GetFirstChild<RowBreaks>()!.Elements<Break>().Select(b => b.Id!.Value).ToArray());
+        Assert.Equal([2u], sheet.GetFirstChild<ColumnBreaks>()!.Elements<Break>().Select(b => b.Id!.Value).ToArray());
+        Assert.Equal(18, sheet.GetFirstChild<SheetFormatProperties>()!.DefaultRowHeight!.Value);
+        Assert.All(sheet.Descendants<Row>(), r => Assert.Equal(18, r.Height!.Value));
+        var view = sheet.Descendants<SheetView>().Single();
+        Assert.False(view.ShowZeros!.Value);
+        Assert.True(view.RightToLeft!.Value);
+        Assert.False(view.ShowRowColHeaders!.Value);
+        Assert.Equal(SheetViewValues.PageLayout, view.View!.Value);
+        Assert.Equal(2u, doc.WorkbookPart.Workbook.BookViews!.GetFirstChild<WorkbookView>()!.FirstSheet!.Value);
+    }
 }
