@@ -137,15 +137,18 @@ public sealed class ExcelModule(BridgeRuntime runtime) : IBridgeModule
             big = book.CellCount >= BigWorkbookCells;
             if (big) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             bytes = XlsxBuilder.Write(book, formats, book.WorkPath);
-            File.Move(book.WorkPath, book.Filename, overwrite: true);
+            if (ExcelNative.Rename(book.WorkPath, book.Filename) is var errno and not 0)
+                throw new RenameFailed(errno);
             book.Finished = true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or RenameFailed)
         {
-            var errno = e.HResult & 0xFFFF;
-            _log.Info($"excel: connection {call.Session.Id}: writing {book.Filename} failed: {e.Message}");
+            // rename(2) gives the errno Perl would see; .NET's own I/O errors carry only a message.
+            var (errno, text) = e is RenameFailed r ? (r.Errno, ExcelNative.Message(r.Errno))
+                : e is UnauthorizedAccessException ? (13, ExcelNative.Message(13)) : (5, e.Message);
+            _log.Info($"excel: connection {call.Session.Id}: writing {book.Filename} failed: {text}");
             call.Handles.Close(handle);
-            throw BridgeException.Native($"{book.Filename}: {e.Message}", new JsonObject { ["errno"] = errno, ["error"] = e.Message }, e);
+            throw BridgeException.Native($"{book.Filename}: {text}", new JsonObject { ["errno"] = errno, ["error"] = text }, e);
         }
         call.Handles.Close(handle);
         if (big) GC.Collect(2, GCCollectionMode.Optimized, blocking: false);
@@ -156,6 +159,11 @@ public sealed class ExcelModule(BridgeRuntime runtime) : IBridgeModule
         }
         _log.Info($"excel: connection {call.Session.Id}: wrote {book.Filename} ({bytes} bytes, {book.Sheets.Count} sheets)");
         return bytes;
+    }
+
+    private sealed class RenameFailed(int errno) : Exception
+    {
+        public int Errno { get; } = errno;
     }
 
     // ---- the raw API ---------------------------------------------------------------------------

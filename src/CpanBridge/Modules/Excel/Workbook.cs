@@ -302,6 +302,12 @@ internal static partial class ExcelNative
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int open(string path, int flags, int mode);
 
+    [LibraryImport("libc", EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int rename(string from, string to);
+
+    /// <summary>Renames over the destination; returns 0 or the errno.</summary>
+    public static int Rename(string from, string to) => rename(from, to) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int close(int fd);
 

@@ -130,6 +130,23 @@ public class ExcelModuleTests
     }
 
     [Fact]
+    public async Task A_close_that_cannot_rename_fails_with_errno_and_leaves_no_work_file()
+    {
+        using var bridge = new TestBridge();
+        var client = bridge.Connect();
+        var path = Path.Combine(bridge.Directory, "taken.xlsx");
+        var handle = await Open(client, path);
+        Directory.CreateDirectory(path);
+        File.WriteAllText(Path.Combine(path, "keep"), "a non-empty directory cannot be renamed over");
+        var failed = await Fail(client, "close", new JsonObject { ["handle"] = handle });
+        Assert.Equal("E_NATIVE", failed["code"]!.GetValue<string>());
+        Assert.Equal(21, failed["data"]!["errno"]!.GetValue<int>());
+        Assert.Equal("Is a directory", failed["data"]!["error"]!.GetValue<string>());
+        Assert.Empty(Files(bridge).Where(f => f.StartsWith('.')));
+        Assert.Equal("E_HANDLE", (await Fail(client, "close", new JsonObject { ["handle"] = handle }))["code"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Cells_in_any_order_are_sorted_and_the_last_write_wins()
     {
         using var bridge = new TestBridge();
