@@ -680,19 +680,6 @@ sub fit_to_pages {
 # ------------------------------------------------------------------------------------------
 # Validation, conditional formats, images
 
-sub _range_args {
-    my $self = shift;
-    @_ = $self->_substitute_cellref(@_) if $_[0] =~ /^\D/;
-    my ($r1, $c1, $r2, $c2, $opt);
-    if (@_ == 3) { ($r1, $c1, $opt) = @_; ($r2, $c2) = ($r1, $c1) }
-    else         { ($r1, $c1, $r2, $c2, $opt) = @_ }
-    return unless ref $opt eq 'HASH';
-    ($r1, $r2) = ($r2, $r1) if $r1 > $r2;
-    ($c1, $c2) = ($c2, $c1) if $c1 > $c2;
-    return if _bad_cell($r1, $c1) || _bad_cell($r2, $c2);
-    return ($r1, $c1, $r2, $c2, $opt);
-}
-
 # Formats inside options travel as their ids.
 sub _plain {
     my ($v) = @_;
@@ -785,20 +772,41 @@ sub data_validation {
     ($c1, $c2) = ($c2, $c1) if $c1 > $c2;
     $self->_op(data_validation => { first_row => $r1, first_col => $c1, last_row => $r2,
                                     last_col => $c2, options => _plain($opt) });
-    return 0;
+    return ++$self->{_validations};    # native returns how many validations the sheet has
 }
 
 sub conditional_formatting {
     my $self = shift;
-    my @r = $self->_range_args(@_);
-    if (!@r) {
-        return -1 if !@_ || ref $_[-1] ne 'HASH';
-        return -2;
+    my $user_range;
+    if (defined $_[0] && $_[0] =~ /^\D/) {
+        if ($_[0] =~ /,/) {    # a multiple range such as 'B3:K6,B8:K11' is its own key
+            ($user_range = $_[0]) =~ s/^=//;
+            $user_range =~ s/\s*,\s*/ /g;
+            $user_range =~ s/\$//g;
+        }
+        @_ = $self->_substitute_cellref(@_);
     }
-    _croak("Parameter 'type' is required in conditional_formatting()") unless exists $r[4]{type};
-    $self->_op(conditional_format => { first_row => $r[0], first_col => $r[1], last_row => $r[2],
-                                       last_col => $r[3], options => _plain($r[4]) });
-    return 0;
+    my $opt = pop;
+    my ($r1, $c1, $r2, $c2) = @_;
+    ($r2, $c2) = ($r1, $c1) unless defined $r2;
+    return -2 if !defined $r1 || $r1 >= ROWMAX || !defined $c1 || $c1 >= COLMAX;
+    return -2 if !defined $r2 || $r2 >= ROWMAX || !defined $c2 || $c2 >= COLMAX;
+    if (ref $opt ne 'HASH') {
+        _carp('Last parameter in conditional_formatting() must be a hash ref');
+        return -3;
+    }
+    if (!exists $opt->{type}) {
+        _carp("Parameter 'type' is required in conditional_formatting()");
+        return -3;
+    }
+    ($r1, $r2) = ($r2, $r1) if $r1 > $r2;
+    ($c1, $c2) = ($c2, $c1) if $c1 > $c2;
+    return -2 if $r1 < 0 || $c1 < 0;
+    $self->_op(conditional_format => { first_row => $r1, first_col => $c1, last_row => $r2,
+                                       last_col => $c2, options => _plain($opt) });
+    # Native keeps the rules per range and returns how many that range now has.
+    my $range = defined $user_range ? $user_range : xl_range($r1, $r2, $c1, $c2);
+    return ++$self->{_cf_count}{$range};
 }
 sub conditional_format { goto &conditional_formatting }
 
