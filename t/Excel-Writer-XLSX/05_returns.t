@@ -53,6 +53,14 @@ my @calls = (
     [ conditional_formatting => 'B1', { criteria => '>', value => 5 } ], [ conditional_formatting => 'B1:B3', 'x' ],
     [ conditional_formatting => 1048576, 0, { type => 'cell', criteria => '>', value => 5 } ],
     [ conditional_formatting => 'B2,D4', { type => 'cell', criteria => '>', value => 5 } ],
+    [ print_area => 'A1:D10' ], [ print_area => 'A:C' ], [ print_area => '2:4' ], [ print_area => 'A1' ],
+    [ print_area => 0, 0, 1048575, 16383 ], [ print_area => 0, 0, 0, 0 ],
+    [ set_print_scale => 80 ], [ set_print_scale => 5 ], [ center_horizontally => ], [ center_vertically => ],
+    [ print_row_col_headers => ], [ print_row_col_headers => 0 ], [ set_start_page => 3 ], [ set_start_page => ],
+    [ print_across => ], [ print_across => 0 ], [ print_black_and_white => ], [ set_h_pagebreaks => 5, 7 ],
+    [ set_v_pagebreaks => ], [ set_default_row => 18 ], [ set_default_row => ], [ set_default_row => 15, 1 ],
+    [ hide_zero => ], [ hide_zero => 0 ], [ hide_zero => 1 ], [ right_to_left => ], [ right_to_left => 0 ],
+    [ hide_row_col_headers => ], [ set_page_view => ], [ set_page_view => 0 ], [ set_first_sheet => ],
 );
 
 my $code = <<'PERL';

@@ -67,8 +67,11 @@ write_date_time, convert_date_time, keep_leading_zeros, add_write_handler, merge
 set_column, set_column_pixels, set_row, set_row_pixels, freeze_panes, split_panes, autofilter,
 set_selection, hide_gridlines, set_zoom, set_landscape, set_portrait, set_paper, set_margins
 (and the _LR/_TB/single-side forms), repeat_rows, repeat_columns, set_header, set_footer,
-fit_to_pages, set_tab_color, activate, select, hide, protect, data_validation,
-conditional_formatting, insert_image, get_name.
+fit_to_pages, print_area, set_print_scale, center_horizontally, center_vertically,
+print_row_col_headers, set_start_page, print_across, print_black_and_white, set_h_pagebreaks,
+set_v_pagebreaks, set_default_row, hide_zero, right_to_left, hide_row_col_headers,
+set_page_view, set_first_sheet, set_tab_color, activate, select, hide, protect,
+data_validation, conditional_formatting, insert_image, get_name.
 
 Format: see L<Excel::Writer::XLSX::Format>. Utility functions: see
 L<Excel::Writer::XLSX::Utility>.
@@ -82,9 +85,9 @@ L<Excel::Writer::XLSX::Utility>.
 =item * Charts, shapes, tables, sparklines, comments, rich strings, buttons, VBA, autofilter
 column criteria, unprotect_range: croak C<... not supported by CPAN Bridge>.
 
-=item * Print and view settings the daemon does not draw (print_area, center_horizontally,
-hide_zero, right_to_left, set_default_row, outline_settings, set_size ...): accepted with a
-one-time warning, no effect.
+=item * Settings the daemon does not draw (outline_settings, show_comments,
+set_top_left_cell, ignore_errors, set_background, set_size ...): accepted with a one-time
+warning, no effect.
 
 =item * Array formulas are written as ordinary formulas in their first cell.
 

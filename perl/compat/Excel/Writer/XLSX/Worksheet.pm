@@ -677,6 +677,117 @@ sub fit_to_pages {
     return;
 }
 
+# Print and view switches. Each returns what native's last statement leaves (scripts rarely
+# look, but the tests compare). A switch turned off again is not sent: the daemon's flags only
+# turn on, and off is their default.
+
+sub print_area {
+    my $self = shift;
+    @_ = $self->_substitute_cellref(@_) if $_[0] =~ /^\D/;
+    return if @_ != 4;
+    my ($r1, $c1, $r2, $c2) = @_;
+    return if $r1 == 0 && $c1 == 0 && $r2 == ROWMAX - 1 && $c2 == COLMAX - 1;    # the whole sheet is no area
+    $self->_op(print_area => { first_row => 0 + $r1, first_col => 0 + $c1, last_row => 0 + $r2, last_col => 0 + $c2 });
+    # Native returns the defined name's text: 'Sheet'!$A$1:$D$10, $A:$C, $1:$4.
+    my ($from, $to, $only);
+    if ($r1 == 0 && $r2 == ROWMAX - 1) {
+        ($from, $to, $only) = ('$' . Excel::Writer::XLSX::Utility::xl_col_to_name($c1), '$' . Excel::Writer::XLSX::Utility::xl_col_to_name($c2), 1);
+    }
+    elsif ($c1 == 0 && $c2 == COLMAX - 1) {
+        ($from, $to, $only) = ('$' . ($r1 + 1), '$' . ($r2 + 1), 1);
+    }
+    else {
+        ($from, $to) = (xl_rowcol_to_cell($r1, $c1, 1, 1), xl_rowcol_to_cell($r2, $c2, 1, 1));
+    }
+    return quote_sheetname($self->{_name}) . '!' . ($from eq $to && !$only ? $from : "$from:$to");
+}
+
+sub set_print_scale {
+    my ($self, $scale) = @_;
+    $scale ||= 100;
+    if ($scale < 10 || $scale > 400) {
+        _carp("Print scale $scale outside range: 10 <= zoom <= 400");
+        $scale = 100;
+    }
+    $self->_op(set_print_scale => { scale => int $scale });
+    return 1;
+}
+
+sub center_horizontally   { $_[0]->_op('center_horizontally'); return 1 }
+sub center_vertically     { $_[0]->_op('center_vertically'); return 1 }
+sub print_black_and_white { $_[0]->_op('print_black_and_white'); return 1 }
+sub hide_row_col_headers  { $_[0]->_op('hide_row_col_headers'); return 1 }
+
+sub print_row_col_headers {
+    my ($self, $on) = @_;
+    $on = 1 unless defined $on;
+    $self->_op(print_row_col_headers => { on => $on ? 1 : 0 });
+    return $on ? 1 : 0;
+}
+
+sub print_across {
+    my ($self, $on) = @_;
+    $on = 1 unless defined $on;
+    $self->_op('print_across') if $on;
+    return $on ? 1 : 0;
+}
+
+sub set_start_page {
+    my ($self, $start) = @_;
+    return unless defined $start;
+    $self->_op(set_start_page => { start => 0 + $start });
+    return $start;
+}
+
+# Native adds to the list on each call; the op replaces the daemon's, so the whole list goes.
+sub _breaks {
+    my ($self, $which, @breaks) = @_;
+    my $list = $self->{"_$which"} ||= [];
+    push @$list, @breaks;
+    $self->_op("set_${which}_pagebreaks" => { breaks => [ map { 0 + $_ } @$list ] });
+    return scalar @$list;
+}
+sub set_h_pagebreaks { my $self = shift; return $self->_breaks('h', @_) }
+sub set_v_pagebreaks { my $self = shift; return $self->_breaks('v', @_) }
+
+sub set_default_row {
+    my ($self, $height, $zero) = @_;
+    $height ||= 15;
+    my %a;
+    $a{height} = 0 + $height if $height != 15;    # native keeps an earlier height on a 15
+    $self->{_default_row_zeroed} = 1 if $zero;    # and, once zeroed, stays so
+    $a{hidden} = 1 if $self->{_default_row_zeroed};
+    $self->_op(set_default_row => \%a) if %a;
+    return $zero ? 1 : 0;
+}
+
+sub hide_zero {
+    my ($self, $on) = @_;
+    my $show = defined $on ? !$on : 0;    # native stores (and returns) "show zeros"
+    $self->_op('hide_zero') unless $show;
+    return $show;
+}
+
+sub right_to_left {
+    my ($self, $on) = @_;
+    $on = 1 unless defined $on;
+    $self->_op('right_to_left') if $on;
+    return $on;
+}
+
+sub set_page_view {
+    my ($self, $on) = @_;
+    $on = 1 unless defined $on;
+    $self->_op('set_page_view') if $on;
+    return $on;
+}
+
+sub set_first_sheet {
+    my ($self) = @_;
+    $self->_op('set_first_sheet');
+    return $self->{_index};
+}
+
 # ------------------------------------------------------------------------------------------
 # Validation, conditional formats, images
 
@@ -834,10 +945,7 @@ sub insert_image {
 
 # Page and view settings the bridge does not draw: accepted, said once, without effect.
 my %WARNED;
-for my $m (qw(center_horizontally center_vertically print_area print_across set_print_scale
-              print_row_col_headers hide_row_col_headers set_h_pagebreaks set_v_pagebreaks
-              set_start_page print_black_and_white set_page_view hide_zero right_to_left
-              set_first_sheet set_default_row outline_settings show_comments
+for my $m (qw(outline_settings show_comments
               set_comments_author set_top_left_cell ignore_errors set_background
               set_first_row_column set_vba_name)) {
     no strict 'refs';
