@@ -125,4 +125,23 @@ $wb->add_worksheet->write(0, 0, 'x');
 PERL
 is($out, "workbook_open,write,close\n", 'closed at the end of a script that forgot');
 
+# $! after new is native's ENOTTY, and talking to the daemon (batches, close) must not change it:
+# a script that croaks or dies later exits with $! as its status, 25 natively.
+($st, $out, $err) = BridgeTest::run_perl($helper . <<'PERL', perl_args => [ "-I$BridgeTest::ROOT/perl/compat" ]);
+use Errno ();
+use Excel::Writer::XLSX;
+# A stand-in daemon whose calls leave their own errno behind, as socket I/O does.
+$main::ANSWER{$_} = sub { $! = Errno::EPIPE(); return { success => 1, result => {} } } for qw(write close);
+my $wb = Excel::Writer::XLSX->new('/tmp/e.xlsx');
+my $ws = $wb->add_worksheet;
+print 'after new: ', $! + 0, "\n";
+$ws->write($_, 0, "x$_") for 0 .. 12_000;    # two batches sent
+print 'after batches: ', $! + 0, "\n";
+$ws->write_row(0, 0, 'not a ref');
+PERL
+my $enotty = Errno::ENOTTY() + 0;
+is($out, "after new: $enotty\nafter batches: $enotty\n", '$! stays ENOTTY across daemon calls');
+is($st >> 8, $enotty, 'a croak after batches exits with ENOTTY, as native');
+like($err, qr/^Not an array ref in call to write_row\(\)Inappropriate ioctl for device at \S+ line \d+\.$/m, '... and its message names it');
+
 done_testing;
