@@ -144,6 +144,8 @@ $ws->split_panes(15, 0);
 $ws->autofilter('A1:D10');
 $ws->merge_range('B2:C3', 'm', $f);
 $ws->set_selection('D4');
+$ws->set_selection('A1');    # native keeps no A1 selection (a split pane would get an active pane)
+$ws->set_selection(0, 0, 0, 0);
 $ws->repeat_columns('A:B');
 $ws->repeat_rows(0);
 $ws->data_validation('A1:A9', { validate => 'list', source => [ 'a', 'b' ] });
@@ -151,6 +153,14 @@ $ws->set_row(3, 0);
 $ws->set_tab_color('red');
 $ws->set_margins(0.5);
 $ws->set_landscape;
+$ws->print_area('B2:C5');
+$ws->set_h_pagebreaks(5, 7);
+$ws->set_h_pagebreaks(9);    # native adds to the list; the op carries all of it
+$ws->set_default_row(18);
+$ws->set_default_row(15, 1);
+$ws->print_row_col_headers(0);
+$ws->hide_zero(0);
+$ws->hide_zero;
 $wb->close;
 is_deeply([ map { [ $_->[1], $_->[2] ] } grep { $_->[0] == 0 } sent_ops() ], [
     [ set_column => { first => 1, last => 3, width => 15, format => 1 } ],
@@ -167,6 +177,13 @@ is_deeply([ map { [ $_->[1], $_->[2] ] } grep { $_->[0] == 0 } sent_ops() ], [
     [ set_tab_color => { color => '#FF0000' } ],
     [ set_margins => { left => 0.5, right => 0.5, top => 0.5, bottom => 0.5 } ],
     [ set_landscape => {} ],
+    [ print_area => { first_row => 1, first_col => 1, last_row => 4, last_col => 2 } ],
+    [ set_h_pagebreaks => { breaks => [ 5, 7 ] } ],
+    [ set_h_pagebreaks => { breaks => [ 5, 7, 9 ] } ],
+    [ set_default_row => { height => 18 } ],
+    [ set_default_row => { hidden => 1 } ],
+    [ print_row_col_headers => { on => 0 } ],
+    [ hide_zero => {} ],
 ], 'ops with A1 resolved');
 is_deeply([ map { "$_->[1],$_->[2],$_->[3]" } sent_cells() ], [ '1,1,s', '1,2,b', '2,1,b', '2,2,b' ], 'merge_range: value and formatted blanks');
 

@@ -563,6 +563,9 @@ sub set_selection {
     if    (@_ == 2) { ($r1, $c1, $r2, $c2) = (@_, @_) }
     elsif (@_ == 4) { ($r1, $c1, $r2, $c2) = @_ }
     else            { return }
+    # A1 is where the cursor is anyway: native keeps no such selection (nor replaces an earlier
+    # one with it), and a split pane then has no active pane.
+    return if $r1 == 0 && $c1 == 0 && $r2 == 0 && $c2 == 0;
     $self->_op(set_selection => { first_row => $r1, first_col => $c1, last_row => $r2, last_col => $c2 });
     return;
 }
