@@ -377,6 +377,14 @@ for my $i (0 .. $#sheets) {
     my $spr = node($root, 'm:sheetPr');
     my $tab = $spr ? node($spr, 'm:tabColor') : undef;
     $o->('tabcolor=', color($tab)) if $tab;
+    if (my $outline = $spr ? node($spr, 'm:outlinePr') : undef) {
+        my @p;
+        push @p, 'autostyle' if bool(attr($outline, 'applyStyles'), 0);
+        push @p, 'summary-above' unless bool(attr($outline, 'summaryBelow'), 1);
+        push @p, 'summary-left' unless bool(attr($outline, 'summaryRight'), 1);
+        push @p, 'symbols=off' unless bool(attr($outline, 'showOutlineSymbols'), 1);
+        $o->('outline ', join(' ', @p)) if @p;
+    }
 
     for my $sv (nodes($root, 'm:sheetViews/m:sheetView')) {
         $o->('selected') if bool(attr($sv, 'tabSelected'), 0);
@@ -384,6 +392,7 @@ for my $i (0 .. $#sheets) {
         $o->('headings=off') unless bool(attr($sv, 'showRowColHeaders'), 1);
         $o->('zeros=off') unless bool(attr($sv, 'showZeros'), 1);
         $o->('righttoleft') if bool(attr($sv, 'rightToLeft'), 0);
+        $o->('outline-symbols=off') unless bool(attr($sv, 'showOutlineSymbols'), 1);
         $o->('zoom=', attr($sv, 'zoomScale')) if (attr($sv, 'zoomScale') // 100) != 100;
         $o->('view=', attr($sv, 'view')) if (attr($sv, 'view') // 'normal') ne 'normal';
         $o->('topleft=', attr($sv, 'topLeftCell')) if (attr($sv, 'topLeftCell') // 'A1') ne 'A1';

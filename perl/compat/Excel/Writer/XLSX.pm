@@ -85,7 +85,7 @@ L<Excel::Writer::XLSX::Utility>.
 =item * Charts, shapes, tables, sparklines, comments, rich strings, buttons, VBA, autofilter
 column criteria, unprotect_range: croak C<... not supported by CPAN Bridge>.
 
-=item * Settings the daemon does not draw (outline_settings, show_comments,
+=item * Settings the daemon does not draw (show_comments,
 set_top_left_cell, ignore_errors, set_background, set_size ...): accepted with a one-time
 warning, no effect.
 

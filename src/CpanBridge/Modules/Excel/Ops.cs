@@ -312,6 +312,10 @@ internal static class Ops
             case "print_across": sheet.PrintAcross = true; break;
             case "print_black_and_white": sheet.BlackAndWhite = true; break;
             case "hide_zero": sheet.HideZero = true; break;
+            case "outline_settings":
+                sheet.Outline = new OutlineSettings(a.Flag("visible", true), a.Flag("symbols_below", true),
+                    a.Flag("symbols_right", true), a.Flag("auto_style"));
+                break;
             case "right_to_left": sheet.RightToLeft = true; break;
             case "set_page_view": sheet.PageView = true; break;
             case "hide_row_col_headers": sheet.HideHeaders = true; break;

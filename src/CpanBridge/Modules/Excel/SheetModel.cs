@@ -148,6 +148,8 @@ internal sealed class Sheet(string name, int index)
     // Page and view settings beyond the first contract (docs/protocol.md lists them).
     public CellRange? PrintArea { get; set; }
     public bool CenterHorizontally, CenterVertically, PrintHeadings, PrintAcross, BlackAndWhite, HideZero, RightToLeft, PageView, HideHeaders;
+    /// <summary>outline_settings: null until the script calls it (then sheetPr carries an outlinePr).</summary>
+    public OutlineSettings? Outline;
     public int? PrintScale { get; set; }
     public int? StartPage { get; set; }
     public List<int> RowBreaks { get; } = [];
@@ -191,3 +193,6 @@ internal static class Cells
     public static string Name(int row, int col, bool absolute = false) =>
         absolute ? "$" + Column(col) + "$" + (row + 1) : Column(col) + (row + 1);
 }
+
+/// <summary>Worksheet outline_settings: symbols shown, summary rows below, summary columns right, automatic styles.</summary>
+internal sealed record OutlineSettings(bool Visible, bool SummaryBelow, bool SummaryRight, bool AutoStyle);

@@ -298,10 +298,20 @@ internal static class XlsxBuilder
 
         // sheetPr
         var fit = sheet.FitToPages is not null;
-        if (sheet.TabColor is not null || fit)
+        if (sheet.TabColor is not null || fit || sheet.Outline is not null)
         {
             var x = new StringBuilder("<sheetPr>");
             if (sheet.TabColor is { } tab) x.Append($"<tabColor rgb=\"{tab}\"/>");
+            if (sheet.Outline is { } outline)
+            {
+                // Only what differs from Excel's defaults, as the native module writes it.
+                x.Append("<outlinePr");
+                if (outline.AutoStyle) x.Append(" applyStyles=\"1\"");
+                if (!outline.SummaryBelow) x.Append(" summaryBelow=\"0\"");
+                if (!outline.SummaryRight) x.Append(" summaryRight=\"0\"");
+                if (!outline.Visible) x.Append(" showOutlineSymbols=\"0\"");
+                x.Append("/>");
+            }
             if (fit) x.Append("<pageSetUpPr fitToPage=\"1\"/>");
             Raw<SheetProperties>(w, x.Append("</sheetPr>").ToString());
         }
@@ -398,6 +408,7 @@ internal static class XlsxBuilder
         if (sheet.HideHeaders) x.Append(" showRowColHeaders=\"0\"");
         if (sheet.HideZero) x.Append(" showZeros=\"0\"");
         if (sheet.RightToLeft) x.Append(" rightToLeft=\"1\"");
+        if (sheet.Outline is { Visible: false }) x.Append(" showOutlineSymbols=\"0\"");
         if (selected) x.Append(" tabSelected=\"1\"");
         if (sheet.PageView) x.Append(" view=\"pageLayout\"");
         if (sheet.Zoom is { } zoom and not 100) x.Append($" zoomScale=\"{zoom}\" zoomScaleNormal=\"{zoom}\"");

@@ -764,6 +764,19 @@ sub set_default_row {
     return $zero ? 1 : 0;
 }
 
+# Outline symbols and summary positions; as native, undefined arguments take Excel's defaults and
+# the call returns 1.
+sub outline_settings {
+    my ($self, $visible, $below, $right, $auto_style) = @_;
+    $self->_op('outline_settings', {
+        visible       => (defined $visible ? ($visible ? 1 : 0) : 1),
+        symbols_below => (defined $below ? ($below ? 1 : 0) : 1),
+        symbols_right => (defined $right ? ($right ? 1 : 0) : 1),
+        auto_style    => ($auto_style ? 1 : 0),
+    });
+    return 1;
+}
+
 sub hide_zero {
     my ($self, $on) = @_;
     my $show = defined $on ? !$on : 0;    # native stores (and returns) "show zeros"
@@ -948,7 +961,7 @@ sub insert_image {
 
 # Page and view settings the bridge does not draw: accepted, said once, without effect.
 my %WARNED;
-for my $m (qw(outline_settings show_comments
+for my $m (qw(show_comments
               set_comments_author set_top_left_cell ignore_errors set_background
               set_first_row_column set_vba_name)) {
     no strict 'refs';
