@@ -22,7 +22,7 @@ use Test::More;
 use BridgeTest;
 
 use Exporter 'import';
-our @EXPORT = qw(native_ok bridge_ok run_native run_bridged same_result hexs ciphers plaintexts compare_all
+our @EXPORT = qw(native_ok bridge_ok run_native run_bridged same_result hexs ciphers plaintexts compare_all plain_of
                  $SALT $IV8 $IV16);
 
 my $SCRIPT = "$ROOT/t/Crypt-CBC/scripts/crypt.pl";
@@ -71,6 +71,22 @@ sub compare_all {
         same_result($bridged->{ $_->{id} }, $native->{ $_->{id} }, "$label: $_->{id}") for @$cases;
     }
     return $native;
+}
+
+# A case's input bytes, as crypt.pl makes them (same generator).
+sub plain_of {
+    my ($c) = @_;
+    return pack('H*', $c->{data_hex}) if defined $c->{data_hex};
+    my $g = $c->{gen} || '';
+    return join('', map { chr } 0 .. 255) if $g eq 'bytes256';
+    if ($g =~ /\Amb(\d*)\z/) {
+        my $n = $1 || 1 << 20;
+        my $s = '';
+        my $x = 12345;
+        while (length $s < $n) { $x = ($x * 1103515245 + 12345) & 0x7fffffff; $s .= pack('N', $x) }
+        return substr($s, 0, $n);
+    }
+    return defined $c->{data} ? $c->{data} : '';
 }
 
 sub hexs { return unpack('H*', $_[0]) }
