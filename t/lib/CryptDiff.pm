@@ -125,6 +125,7 @@ sub _run {
     open my $fh, '>', "$dir/cases.pl" or die "$dir/cases.pl: $!";
     {
         local $Data::Dumper::Useqq = 1;
+        local $Data::Dumper::Deepcopy = 1;    # cases share argument lists: no $VAR1->... in the file
         local $Data::Dumper::Indent = 1;
         local $Data::Dumper::Terse = 1;
         print {$fh} Data::Dumper::Dumper($cases);
