@@ -12,5 +12,6 @@ public static class BuiltinModules
         new System.SystemModule(runtime),
         new Database.DatabaseModule(runtime),
         new Excel.ExcelModule(runtime),
+        new Crypto.CryptoModule(),
     ];
 }
