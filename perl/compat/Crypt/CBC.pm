@@ -329,21 +329,31 @@ sub _chain {
 }
 
 # Native CBC over an empty or short last block: encrypting xors the IV with the short string
-# and enciphers the result; decrypting hands the short string to the cipher. Only reached
-# with -padding => 'none' or odd ciphertext, so its rarity does not matter.
+# (Perl extends the shorter operand with NULs) and enciphers that; decrypting hands the short
+# string to the block cipher, which answers as the real modules do. Only reached with
+# -padding => 'none', null padding or damaged ciphertext, so its rarity does not matter.
+my %SHORT_INPUT = (
+    'Crypt::Rijndael'     => 'encrypt: datasize not multiple of blocksize (16 bytes)',
+    'Crypt::OpenSSL::AES' => 'encrypt: datasize not multiple of blocksize (16 bytes)',
+    'Crypt::Cipher::AES'  => 'FATAL: input size not equal to blocksize (16)',
+);
+
 sub _short_cbc_block {
     my ($self, $data) = @_;
+    my $e = $self->{engine};
+    return $self->_chain_per_block($data, $self->{chain_mode}) unless $e->{daemon} && !$e->{object};
     my $bs = $self->{blocksize};
     my $iv = $self->{civ};
     if ($self->{decrypt}) {
-        return $iv if length $data == 0 && $self->{engine}{class} && $self->{engine}{class} eq 'Crypt::Rijndael';
-        croak 'encrypt: datasize not multiple of blocksize (16 bytes)' if $bs == 16;
-        croak 'input must be 8 bytes long';
+        my $aes = $SHORT_INPUT{ $e->{class} };
+        # the AES modules decrypt '' to '', leaving the IV as the "plaintext"
+        return $iv if $aes && length $data == 0 && $self->{chain_mode} eq 'cbc';
+        croak $aes || 'input must be 8 bytes long';
     }
     my $x = $iv ^ $data;
-    $x = substr($x . ("\0" x $bs), 0, $bs);
     my $out = $self->_ecb('encrypt', $x);
     $self->{civ} = $out;
+    $self->{civ} ^= $data if $self->{chain_mode} eq 'pcbc';
     return $out;
 }
 
@@ -364,7 +374,8 @@ sub _chain_per_block {
     my $i = $self->{civ};
     my $r = '';
     my $enc = sub { $self->_ecb('encrypt', $_[0]) };
-    for my $b (unpack("(a$bs)*", $data)) {
+    # native hands finish()'s last block to the cipher even when it is empty
+    for my $b (length $data ? unpack("(a$bs)*", $data) : ('')) {
         if ($mode eq 'cbc') {
             if ($dec) { $r .= $i ^ $self->_ecb('decrypt', $b); $i = $b }
             else      { $r .= $i = $enc->($i ^ $b) }
