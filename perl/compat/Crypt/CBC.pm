@@ -19,7 +19,7 @@ our $BRIDGE;    # shared with Crypt::Rijndael/Blowfish/DES/DES_EDE3
 my $DEFAULT_ITER = 10_000;
 
 my %VALID = map { $_ => 1 } qw(pass key cipher keysize chain_mode pbkdf nodeprecate iter hasher
-    header iv salt padding literal_key pcbc add_header generate_key prepend_iv blocksize);
+    header iv salt padding literal_key pcbc add_header generate_key prepend_iv);
 
 # Class name (after native's "Crypt::" munging) => [daemon cipher, keysize, blocksize, name
 # native's cipher() reports]. IDEA's CPAN module lives in package IDEA, hence its name.
@@ -62,8 +62,6 @@ sub new {
     my ($cipher, $engine) = _cipher($o);
     my $header = _header_mode($o);
     my ($ks, $bs) = _sizes($cipher, $engine, $o);
-    croak "-blocksize must be the cipher's blocksize ($bs)"
-        if $o->{blocksize} && $o->{blocksize} != $bs;
 
     # key material
     my $pass = $o->{pass} || $o->{key};
@@ -242,7 +240,9 @@ sub crypt {
     croak 'crypt() called without a preceding start()' unless exists $self->{buffer};
     $data = '' unless defined $data;
     my $d = $self->{decrypt};
-    my $result = '';
+    # undef, not '', when nothing comes out after the first call: native's return, which
+    # scripts concatenating under -w see as "uninitialized"
+    my $result;
     unless ($self->{civ}) {
         $result = $d ? $self->_init_from_stream(\$data) : $self->_init_from_options;
     }
@@ -261,7 +261,8 @@ sub crypt {
     $take -= $bs if $d && $take == $len;
     return $result unless $take;
     my $chunk = substr($self->{buffer}, 0, $take, '');
-    return $result . $self->_chain($chunk);
+    my $out = $self->_chain($chunk);
+    return defined $result ? $result . $out : $out;
 }
 
 sub finish {
@@ -467,6 +468,17 @@ sub _init_from_stream {
     return '';
 }
 
+# What the real modules' new() accepts (a -keysize override or randomiv's decryption key can
+# break it), and their croak texts.
+my %KEY_CHECK = (
+    'Crypt::Rijndael'     => [ sub { $_[0] == 16 || $_[0] == 24 || $_[0] == 32 }, 'Wrong key length: key must be 128, 192 or 256 bits long' ],
+    'Crypt::OpenSSL::AES' => [ sub { $_[0] == 16 || $_[0] == 24 || $_[0] == 32 }, 'Wrong key length: key must be 128, 192 or 256 bits long' ],
+    'Crypt::Cipher::AES'  => [ sub { $_[0] == 16 || $_[0] == 24 || $_[0] == 32 }, 'FATAL: cipher setup failed: Invalid key size.' ],
+    'Crypt::Blowfish'     => [ sub { $_[0] >= 8 && $_[0] <= 56 }, 'Invalid length key' ],
+    'Crypt::DES'          => [ sub { $_[0] == 8 }, 'Invalid key' ],
+    'Crypt::DES_EDE3'     => [ sub { $_[0] >= 24 }, 'Invalid key' ],
+);
+
 sub _make_cipher {
     my $self = shift;
     my $e = $self->{engine};
@@ -476,7 +488,12 @@ sub _make_cipher {
         return;
     }
     if ($e->{daemon}) {
-        $self->{_key} = $self->{key};
+        my $k = $self->{key};
+        my $check = $KEY_CHECK{ $e->{class} };
+        croak $check->[1] if $check && !$check->[0]->(length $k);
+        # Crypt::DES_EDE3 reads the first 24 bytes of a longer key
+        $k = substr($k, 0, 24) if $e->{class} eq 'Crypt::DES_EDE3';
+        $self->{_key} = $k;
         return;
     }
     $self->{crypt} = $e->{class}->new($self->{key})
