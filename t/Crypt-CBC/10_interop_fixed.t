@@ -16,7 +16,8 @@ my @cases;
 my %plain;    # id => the plaintext's case fields, for the native round-trip check
 my $add = sub {
     my ($id, $new, $pt) = @_;
-    push @cases, { id => $id, op => 'encrypt', new => $new, back => 1, info => 1, %$pt };
+    # Native's randomiv decrypt uses a key derived with a random salt: its output is noise.
+    push @cases, { id => $id, op => 'encrypt', new => $new, back => ($id !~ /randomiv/), info => 1, %$pt };
     $plain{$id} = $pt;
 };
 

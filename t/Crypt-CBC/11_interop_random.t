@@ -79,6 +79,14 @@ for my $e (@enc) {
 SKIP: {
     skip("bridged: $bwhy", scalar @dec) unless $bok;
     # The bridge decrypts both sides' output exactly as native decrypts it.
-    same_result($bd->{ $_->{id} }, $nd->{ $_->{id} }, "bridge decrypts as native: $_->{id}") for @dec;
+    for my $d (@dec) {
+        my ($b, $n) = ($bd->{ $d->{id} }, $nd->{ $d->{id} });
+        if ($d->{id} =~ /randomiv/) {
+            # Native's randomiv decrypt derives its key with a random salt: the output is noise
+            # (its length too, after unpadding noise), so only the death and warnings compare.
+            $_ = { %$_, out => defined $_->{out} ? 'noise' : undef } for $b, $n;
+        }
+        same_result($b, $n, "bridge decrypts as native: $d->{id}");
+    }
 }
 done_testing;
