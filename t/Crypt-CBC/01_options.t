@@ -44,7 +44,9 @@ push @derive,
     qq{my \$c = Crypt::CBC->new(-key => 'secret', -cipher => 'Rijndael', -salt => 'ABCDEFGH'); my \$h = \$c->encrypt_hex('hex me'); join '|', \$h, \$c->decrypt_hex(\$h)},
     qq{my \$c = Crypt::CBC->new(-key => 'secret', -cipher => 'Rijndael', -salt => 'ABCDEFGH'); ref(\$c->padding) . '|' . \$c->keysize(16) . '|' . \$c->keysize},
     qq{Crypt::CBC->random_bytes(0)},
-    qq{length Crypt::CBC->random_bytes(12)};
+    qq{length Crypt::CBC->random_bytes(12)},
+    qq{length Crypt::CBC->_get_random_bytes(5)},
+    qq{Crypt::CBC->filehandle(-pass => 'x')};
 
 my @errors = map { "Crypt::CBC->new($_); 'made'" } (
     q{-key => 'k', -bogus => 1},

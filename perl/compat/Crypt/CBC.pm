@@ -579,6 +579,14 @@ sub random_bytes {
     return _random_bytes($n);
 }
 
+# native's internal name; some scripts call it
+sub _get_random_bytes { return _random_bytes($_[1]) }
+
+# Crypt::FileHandle is not on a locked-down host, and not on Debian's either
+sub filehandle {
+    croak 'Optional Crypt::FileHandle module must be installed to use the filehandle() method';
+}
+
 sub _random_bytes {
     my $n = shift;
     my $r;
