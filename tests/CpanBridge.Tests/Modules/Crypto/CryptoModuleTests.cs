@@ -153,6 +153,19 @@ public class CryptoModuleTests
     }
 
     [Fact]
+    public void Keys_dotnet_refuses_fall_back_to_bouncycastle()
+    {
+        using var weak = Ciphers.Find("DES").Create(H("0101010101010101"));
+        Assert.IsType<EngineSchedule>(weak);
+        using var repeated = Ciphers.Find("DES_EDE3").Create(H("0123456789abcdef0123456789abcdef456789abcdef0123"));
+        Assert.IsType<EngineSchedule>(repeated);
+        using var aes = Ciphers.Find("AES").Create(new byte[16]);
+        Assert.IsType<DotNetSchedule>(aes);
+        using var tripleDes = Ciphers.Find("DES_EDE3").Create(H("0123456789abcdef23456789abcdef01456789abcdef0123"));
+        Assert.IsType<DotNetSchedule>(tripleDes);
+    }
+
+    [Fact]
     public Task Des_ede3_sp800_67_example() =>
         KnownAnswer("DES_EDE3", "ECB", "0123456789abcdef 23456789abcdef01 456789abcdef0123", "",
             "5468652071756663 6b2062726f776e20 666f78206a756d70", "a826fd8ce53b855f cce21c8112256fe6 68d5c05dd9b6b900");
