@@ -582,9 +582,15 @@ sub random_bytes {
 # native's internal name; some scripts call it
 sub _get_random_bytes { return _random_bytes($_[1]) }
 
-# Crypt::FileHandle is not on a locked-down host, and not on Debian's either
+# Crypt::FileHandle (pure Perl) works on top of us if a host has it; native warns the load
+# failure and croaks.
 sub filehandle {
-    croak 'Optional Crypt::FileHandle module must be installed to use the filehandle() method';
+    my $self = shift;
+    unless (eval 'use Crypt::FileHandle; 1') {
+        warn $@;
+        croak 'Optional Crypt::FileHandle module must be installed to use the filehandle() method';
+    }
+    return Crypt::FileHandle->new(ref $self ? $self : $self->new(@_));
 }
 
 sub _random_bytes {
