@@ -34,6 +34,15 @@ for my $c (ciphers()) {
         push @fixed, { id => "$cn $pad literal encrypt", op => 'encrypt', new => $lgood, data => 'B' x ($bs * 2), wrong => $lbad };
     }
 }
+# Character strings, not bytes: wide characters, and Latin-1 text stored upgraded (as text read
+# through a :utf8 layer is); native's `use bytes` encrypts Perl's internal representation.
+my $salted = ['dash', -pass => 'chars', -cipher => 'Rijndael', -salt => $SALT, -nodeprecate => 1];
+push @fixed, { id => 'wide characters', op => 'encrypt', new => $salted, data => "Gr\x{fc}\x{df}e \x{65e5}\x{672c} \x{2713}",
+               todo => 'drop-in dies (Wide character in the attachment); native encrypts the UTF-8 bytes' },
+             { id => 'latin-1 upgraded', op => 'encrypt', new => $salted, data => "Gr\x{fc}\x{df}e", upgrade => 1,
+               todo => 'drop-in encrypts the Latin-1 bytes; native (use bytes) the internal UTF-8 bytes' },
+             { id => 'latin-1 downgraded', op => 'encrypt', new => $salted, data => "Gr\x{fc}\x{df}e" },
+             { id => 'wide key', op => 'encrypt', new => ['dash', -pass => "p\x{e4}ss \x{263a}", -cipher => 'Rijndael', -salt => $SALT, -nodeprecate => 1], data => 'x' };
 my $native = compare_all([map { my %c = %$_; delete $c{wrong}; \%c } @fixed], 'fixed');
 
 # Decrypting: the hex forms back, the right key, the wrong key, damaged input.

@@ -76,6 +76,7 @@ sub info {
 sub run_case {
     my ($c) = @_;
     my $data = data_of($c);
+    utf8::upgrade($data) if $c->{upgrade};    # the same characters, stored as Perl's internal UTF-8
     my $op = $c->{op};
     if ($op eq 'raw') {
         (my $file = "$c->{class}.pm") =~ s{::}{/}g;
