@@ -165,6 +165,31 @@ public class CryptoModuleTests
         Assert.IsType<DotNetSchedule>(tripleDes);
     }
 
+    [Theory]
+    [InlineData("CBC", 0)]
+    [InlineData("CFB", 0)]
+    [InlineData("CFB", 7)]
+    [InlineData("OFB", 9)]
+    [InlineData("CTR", 3)]
+    public void The_generic_modes_match_dotnets_own_on_aes(string mode, int tail)
+    {
+        // Blowfish, IDEA and fallback DES run the modes written here; .NET's native CBC and CFB
+        // check them on AES, with BouncyCastle's AES engine driving the generic code.
+        var random = new Random(tail + mode.Length);
+        var key = new byte[32];
+        var iv = new byte[16];
+        var data = new byte[16 * 100 + tail];
+        random.NextBytes(key);
+        random.NextBytes(iv);
+        random.NextBytes(data);
+        using var native = Ciphers.Find("AES").Create(key);
+        using var generic = new EngineSchedule(() => new Org.BouncyCastle.Crypto.Engines.AesEngine(), key);
+        var expected = Modes.Run(native, mode, true, iv, data);
+        Assert.Equal(expected, Modes.Run(generic, mode, true, iv, data));
+        Assert.Equal(data, Modes.Run(generic, mode, false, iv, expected));
+        Assert.Equal(data, Modes.Run(native, mode, false, iv, expected));
+    }
+
     [Fact]
     public Task Des_ede3_sp800_67_example() =>
         KnownAnswer("DES_EDE3", "ECB", "0123456789abcdef 23456789abcdef01 456789abcdef0123", "",
@@ -270,6 +295,29 @@ public class CryptoModuleTests
         Assert.Equal(misses, cache.Misses);
         Run(2);
         Assert.Equal(misses + 1, cache.Misses);
+    }
+
+    [Fact]
+    public async Task The_cache_stays_exact_when_calls_race_with_evictions()
+    {
+        // Sessions run in parallel: a schedule dropped while another call uses it must not be
+        // disposed under that call.
+        var cache = new ScheduleCache(capacity: 3);
+        var aes = Ciphers.Find("AES");
+        var keys = Enumerable.Range(0, 8).Select(i => Enumerable.Repeat((byte)i, 32).ToArray()).ToArray();
+        var data = new byte[16 * 256];
+        var expected = keys.Select(k => { using var s = aes.Create(k); return Modes.Run(s, "CBC", true, new byte[16], data); }).ToArray();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(() =>
+        {
+            var random = new Random(worker);
+            for (var n = 0; n < 500; n++)
+            {
+                var i = random.Next(keys.Length);
+                var output = cache.Use(aes, (byte[])keys[i].Clone(), s => Modes.Run(s, "CBC", true, new byte[16], data));
+                Assert.Equal(expected[i], output);
+            }
+        })));
+        Assert.True(cache.Count <= 3);
     }
 
     [Theory]
