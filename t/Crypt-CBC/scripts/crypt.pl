@@ -64,7 +64,7 @@ sub make {
 sub info {
     my ($o) = @_;
     my %i;
-    for my $m (qw(key iv salt passphrase keysize blocksize padding cipher header_mode)) {
+    for my $m (qw(key iv get_initialization_vector salt passphrase keysize blocksize padding cipher header_mode)) {
         next unless $o->can($m);
         my $v = eval { $o->$m };
         $v = ref $v eq 'CODE' ? 'CODE' : ref $v ? ref $v : $v;
