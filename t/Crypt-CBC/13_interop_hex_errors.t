@@ -37,10 +37,8 @@ for my $c (ciphers()) {
 # Character strings, not bytes: wide characters, and Latin-1 text stored upgraded (as text read
 # through a :utf8 layer is); native's `use bytes` encrypts Perl's internal representation.
 my $salted = ['dash', -pass => 'chars', -cipher => 'Rijndael', -salt => $SALT, -nodeprecate => 1];
-push @fixed, { id => 'wide characters', op => 'encrypt', new => $salted, data => "Gr\x{fc}\x{df}e \x{65e5}\x{672c} \x{2713}",
-               todo => 'drop-in dies (Wide character in the attachment); native encrypts the UTF-8 bytes' },
-             { id => 'latin-1 upgraded', op => 'encrypt', new => $salted, data => "Gr\x{fc}\x{df}e", upgrade => 1,
-               todo => 'drop-in encrypts the Latin-1 bytes; native (use bytes) the internal UTF-8 bytes' },
+push @fixed, { id => 'wide characters', op => 'encrypt', new => $salted, data => "Gr\x{fc}\x{df}e \x{65e5}\x{672c} \x{2713}" },
+             { id => 'latin-1 upgraded', op => 'encrypt', new => $salted, data => "Gr\x{fc}\x{df}e", upgrade => 1 },
              { id => 'latin-1 downgraded', op => 'encrypt', new => $salted, data => "Gr\x{fc}\x{df}e" },
              { id => 'wide key', op => 'encrypt', new => ['dash', -pass => "p\x{e4}ss \x{263a}", -cipher => 'Rijndael', -salt => $SALT, -nodeprecate => 1], data => 'x' };
 my $native = compare_all([map { my %c = %$_; delete $c{wrong}; \%c } @fixed], 'fixed');
@@ -94,9 +92,8 @@ my %bad = (
     'blocksize option'      => [-pass => 'x', -cipher => 'Rijndael', -blocksize => 16, -salt => $SALT],
 );
 # Known differences, reported to the drop-in's authors; remove when fixed.
-my %todo = ('bad pbkdf' => "native's message is require's (Could not load bogus: Can't locate Crypt/CBC/PBKDF/bogus.pm ...)");
-push @dec, { id => "new: $_", op => 'encrypt', new => ['dash', @{ $bad{$_} }], data => 'x', info => 1,
-             $todo{$_} ? (todo => $todo{$_}) : () } for sort keys %bad;
+push @dec, { id => "new: $_", op => 'encrypt', new => ['dash', @{ $bad{$_} }], data => 'x', info => 1 }
+    for sort keys %bad;
 my $nd = compare_all(\@dec, 'decrypt/errors');
 
 # Natively: the right key gives the plaintext back; the wrong one does not.

@@ -27,8 +27,7 @@ for my $ks (16, 24, 32) {
                dir => 'encrypt', data_hex => hexs($data64));
         # Native 1.16 takes a partial block in the stream modes (CFB, OFB, CTR).
         $raw->("Rijndael $ks $mode 15 bytes", class => 'Crypt::Rijndael', key_hex => hexs($key), mode => $mode,
-               ($mode eq 'MODE_ECB' ? () : (iv_hex => hexs($IV16))), dir => 'encrypt', data_hex => hexs('x' x 15),
-               ($mode =~ /CFB|OFB|CTR/ ? (todo => 'drop-in: partial blocks in CFB/OFB/CTR die (native encrypts them)') : ()));
+               ($mode eq 'MODE_ECB' ? () : (iv_hex => hexs($IV16))), dir => 'encrypt', data_hex => hexs('x' x 15));
     }
 }
 $raw->("Rijndael default mode", class => 'Crypt::Rijndael', key_hex => hexs('k' x 16), dir => 'encrypt', data_hex => hexs($data64));

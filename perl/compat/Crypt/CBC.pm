@@ -105,8 +105,12 @@ sub new {
         if $pbkdf eq 'none' && (!defined $key || !defined $iv);
     croak "If a -header mode of 'randomiv' is provided, then the -pbkdf key derivation function must be 'randomiv' or undefined"
         if $header eq 'randomiv' && $pbkdf ne 'randomiv';
-    croak "Could not load $pbkdf: unknown key derivation function"
-        unless $pbkdf =~ /^(?:none|opensslv1|opensslv2|pbkdf2|randomiv)\z/;
+    if ($pbkdf !~ /^(?:none|opensslv1|opensslv2|pbkdf2|randomiv)\z/) {
+        # Native loads Crypt::CBC::PBKDF::<name> and passes on require's own complaint.
+        local $@;
+        eval "use Crypt::CBC::PBKDF::$pbkdf; 1" or croak "Could not load $pbkdf: $@";
+        croak "Could not load $pbkdf: not a key derivation function this drop-in knows";
+    }
 
     return bless {
         cipher => $cipher, engine => $engine, passphrase => $pass, key => $key, iv => $iv,
@@ -239,6 +243,12 @@ sub crypt {
     my ($self, $data) = @_;
     croak 'crypt() called without a preceding start()' unless exists $self->{buffer};
     $data = '' unless defined $data;
+    if (utf8::is_utf8($data)) {
+        # The native module works on the string's internal bytes (its XS ciphers see UTF-8 for
+        # a character string, wide or Latin-1 upgraded); encrypt those same bytes.
+        $data = "$data";
+        utf8::encode($data);
+    }
     my $d = $self->{decrypt};
     # undef, not '', when nothing comes out after the first call: native's return, which
     # scripts concatenating under -w see as "uninitialized"

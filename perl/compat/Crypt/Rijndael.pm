@@ -51,8 +51,10 @@ sub _run {
     my ($self, $dir, $data) = @_;
     $data = '' unless defined $data;
     my $m = $self->{mode};
-    # native checks the length in every mode and says "encrypt" in both directions
-    croak 'encrypt: datasize not multiple of blocksize (16 bytes)' if length($data) % 16;
+    # Block modes need whole blocks (native says "encrypt" in both directions); the stream
+    # modes CFB, OFB and CTR take a partial last block, as native does.
+    croak 'encrypt: datasize not multiple of blocksize (16 bytes)'
+        if length($data) % 16 && ($m == MODE_ECB || $m == MODE_CBC || $m == MODE_PCBC);
     return '' unless length $data;
     if ($m == MODE_PCBC) {
         my ($i, $r) = ($self->{iv}, '');
