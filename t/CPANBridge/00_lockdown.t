@@ -44,6 +44,15 @@ ok(eval { require DBD::Pg; 1 }, 'require DBD::Pg loads') or diag $@;
 like($INC{'DBD/Pg.pm'}, qr{/perl/compat/DBD/Pg\.pm\z}, '... our constants stand-in, not the installed driver');
 ok(!eval { require DBD::SQLite; 1 }, 'require DBD::SQLite fails although it is installed');
 
+# A -M on a child's command line loads before PERL5OPT's -MLockdown: a vendor module slipping in
+# that way is refused, not silently tested in place of ours.
+SKIP: {
+    skip 'libjson-xs-perl is not installed', 2 unless $st_unlocked == 0;
+    my ($sm, $om, $em) = run_cmd([$^X, '-MJSON::XS', '-e', 'print "loaded\n"']);
+    isnt($sm, 0, 'perl -MJSON::XS under the lockdown fails');
+    like($em, qr{Lockdown: JSON/XS\.pm was loaded from \S+ before the lockdown took effect}, '... saying why');
+}
+
 # A child perl inherits the lockdown through PERL5OPT.
 my ($st, $out) = run_perl('print join("\n", @INC), "\n"; print eval { require JSON::XS; 1 } ? "XS\n" : "noXS\n";');
 is($st, 0, 'child perl runs');

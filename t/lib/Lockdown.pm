@@ -38,7 +38,22 @@ sub apply {
         my $real = Cwd::abs_path($dir);
         $keep{$real} = 1 if defined $real;
     }
+    # A -M switch on the command line loads its module before PERL5OPT's -MLockdown runs, from
+    # wherever it lives; a vendor or site copy slipping in that way would make a test silently
+    # check the installed CPAN module instead of ours. Refuse it loudly. (Reading these keys
+    # loads Config_heavy.pl, so before the snapshot of what was loaded.)
+    my @vendor = grep { defined && $_ ne '' }
+                 map { $Config::Config{$_} } qw(vendorlibexp vendorarchexp sitelibexp sitearchexp);
     %PRELOADED = map { $_ => $INC{$_} } keys %INC;
+    for my $file (sort keys %PRELOADED) {
+        my $path = $PRELOADED{$file};
+        next unless defined $path && !ref $path;
+        for my $dir (@vendor) {
+            next unless index($path, "$dir/") == 0;
+            die "Lockdown: $file was loaded from $path before the lockdown took effect (a -M switch on "
+              . "the command line runs before PERL5OPT's -MLockdown); put the `use` in the script instead\n";
+        }
+    }
     my @before = @INC;
     @CUT = grep { ref $_ || !$keep{$_} } @before;
     # Ours first, as PERL5LIB=<install>/perl/compat:<install>/perl/lib puts them.
