@@ -112,9 +112,6 @@ sub _bridge {
 # is not read (and dropped) by the client while it waits for another one.
 sub _bcall {
     my ($function, $params, $att) = @_;
-    # Talking to the daemon must not change the script's $!: with the native driver no socket
-    # was involved (a script that dies exits with $! as its status).
-    local $!;
     _collect() if $INFLIGHT;
     return _bridge()->call('database', $function, $params, defined $att ? { attachment => $att } : ());
 }
@@ -136,7 +133,6 @@ sub _read_ahead {
 }
 
 sub _collect {
-    local $!;    # as in _bcall
     my $f = $INFLIGHT or return;
     $INFLIGHT = undef;
     return if $f->{pid} != $$;

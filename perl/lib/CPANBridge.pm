@@ -586,17 +586,24 @@ sub _args {
     return ($module, $function, $params, $att);
 }
 
+# Every public call leaves the script's $! as it found it: socket reads and writes (EAGAIN,
+# EPIPE...) are the bridge's business, and a script that dies exits with $! as its status, which
+# must be what the CPAN module it replaces would have left. (Drop-ins set $! themselves where the
+# native library would have.)
 sub call {
+    local $!;
     my ($module, $function, $params, $att) = _args('call', @_);
     return $_[0]->_call($module, $function, $params, $att);
 }
 
 sub call_python {
+    local $!;    # see call
     my ($module, $function, $params, $att) = _args('call_python', @_);
     return $_[0]->_call($module, $function, $params, $att);
 }
 
 sub call_pipelined {
+    local $!;    # see call
     my ($module, $function, $params, $att) = _args('call_pipelined', @_);
     return $_[0]->_pipelined($module, $function, $params, $att);
 }
@@ -604,6 +611,7 @@ sub call_pipelined {
 # Send now, collect later: the script (a drop-in's read-ahead, typically) works while the daemon
 # does. Responses still arrive in order; one taken in by a later call is kept for call_finish.
 sub call_start {
+    local $!;    # see call
     my ($module, $function, $params, $att) = _args('call_start', @_);
     my $self = $_[0];
     my $s = $self->_session;
@@ -627,6 +635,7 @@ sub call_start {
 
 sub call_finish {
     my ($self, $ticket) = @_;
+    local $!;    # see call
     _croak('Usage: $bridge->call_finish($ticket)')
         unless ref $self && @_ == 2 && ref $ticket eq 'CPANBridge::Ticket';
     return $ticket->{answer} if $ticket->{answer};
@@ -649,6 +658,7 @@ sub call_finish {
 
 sub sync {
     my ($self) = @_;
+    local $!;    # see call
     _croak('Usage: $bridge->sync()') unless ref $self && @_ == 1;
     my $s = $self->_session;
     $self->_settle($s) unless $self->{mode} eq 'process';
@@ -679,6 +689,7 @@ sub mode {
 
 sub close {
     my ($self) = @_;
+    local $!;    # see call
     _croak('Usage: $bridge->close()') unless ref $self && @_ == 1;
     my $s = $self->_session;
     return delete $s->{error} if $self->{mode} eq 'process';
@@ -1175,6 +1186,9 @@ character"), as Perl refuses to print them to a raw handle.
 
 If earlier pipelined calls are still unanswered, C<call> first waits for them. If one of them
 failed, C<call> does not send its own request and returns C<E_PIPELINED> naming the failed call.
+
+No call of this client changes C<$!>: the socket work is the bridge's own, and a script that
+dies exits with C<$!> as its status, which should be what the replaced CPAN module left there.
 
 =head2 call_python
 

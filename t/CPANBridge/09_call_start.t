@@ -43,6 +43,21 @@ is($b->sync, undef, 'and nothing was deferred to sync');
 ok(!eval { $b->call_finish({}); 1 }, 'call_finish without a ticket dies');
 like($@, qr/Usage: \$bridge->call_finish\(\$ticket\)/, '... with the usage');
 
+# The script's $! is its own: socket work inside the client does not change it (a script that
+# dies exits with $!, which must be what the replaced CPAN module would have left).
+{
+    my @seen;
+    for my $how (qw(call call_pipelined start_finish sync)) {
+        $! = 25;    # ENOTTY, as a native file open leaves it
+        if    ($how eq 'call')           { $b->call('test', 'echo', { x => 1 }, { attachment => 'z' x 100_000 }) }
+        elsif ($how eq 'call_pipelined') { $b->call_pipelined('test', 'ping', {}) }
+        elsif ($how eq 'start_finish')   { $b->call_finish($b->call_start('test', 'ping', {})) }
+        else                             { $b->sync }
+        push @seen, "$how=" . ($! + 0);
+    }
+    is("@seen", 'call=25 call_pipelined=25 start_finish=25 sync=25', '$! survives every kind of call');
+}
+
 # Process mode: nothing to overlap, the call runs inside call_start.
 my $p = CPANBridge->new(mode => 'process');
 my $pt = $p->call_start('test', 'ping', { n => 1 });

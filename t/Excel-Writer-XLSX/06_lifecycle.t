@@ -130,7 +130,7 @@ is($out, "workbook_open,write,close\n", 'closed at the end of a script that forg
 ($st, $out, $err) = BridgeTest::run_perl($helper . <<'PERL', perl_args => [ "-I$BridgeTest::ROOT/perl/compat" ]);
 use Errno ();
 use Excel::Writer::XLSX;
-# A stand-in daemon whose calls leave their own errno behind, as socket I/O does.
+# A stand-in daemon whose calls set their own errno, as socket I/O does inside the client.
 $main::ANSWER{$_} = sub { $! = Errno::EPIPE(); return { success => 1, result => {} } } for qw(write close);
 my $wb = Excel::Writer::XLSX->new('/tmp/e.xlsx');
 my $ws = $wb->add_worksheet;

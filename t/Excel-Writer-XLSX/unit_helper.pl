@@ -12,7 +12,10 @@ our (@LOG, %ANSWER);
 {
     package FakeBridge;
     sub new { return bless {}, shift }
+    # Like CPANBridge, whose calls never change the caller's $! (see its POD for call): an
+    # answer that sets $! (a stand-in for socket I/O) does so only inside the call.
     sub call {
+        local $!;
         my ($self, $module, $function, $params, $opt) = @_;
         push @main::LOG, [ $function, $params, $opt ? $opt->{attachment} : undef ];
         my $a = $main::ANSWER{$function};

@@ -42,11 +42,7 @@ sub new {
     my %params = (filename => $path);
     my %opt = map { $_ => $options->{$_} } grep { !ref $options->{$_} } keys %$options;
     $params{options} = \%opt if %opt;
-    my $r;
-    {
-        local $!;
-        $r = _bridge()->call('excel', 'workbook_open', \%params);
-    }
+    my $r = _bridge()->call('excel', 'workbook_open', \%params);    # leaves $! alone
     if (!$r->{success}) {
         if (($r->{code} || '') eq 'E_NATIVE') {
             # As IO::File->new failing inside the native new: undef, with $! saying why.
@@ -99,7 +95,6 @@ sub _flush {
     $st->{ops} = [];
     @$buf = ();    # the sheets share this array: emptied, not replaced
     $st->{bytes} = 0;
-    local $!;
     _bridge()->call_pipelined('excel', 'write', \%params, defined $att ? { attachment => $att } : ());
     return;
 }
@@ -241,11 +236,7 @@ sub close {
     $st->{closed} = 1;
     delete $OPEN{ Scalar::Util::refaddr($st) };
     my %formats = map { $_->{_id} => $_->_wire($st->{palette}) } @{ $self->{_formats} };
-    my $r;
-    {
-        local $!;
-        $r = _bridge()->call('excel', 'close', { handle => $st->{handle}, formats => \%formats });
-    }
+    my $r = _bridge()->call('excel', 'close', { handle => $st->{handle}, formats => \%formats });
     return 1 if $r->{success};
     my $err = $r->{error};
     if (($r->{code} || '') eq 'E_PIPELINED' && $r->{data}) {
