@@ -269,29 +269,8 @@ internal static class Modes
     {
         // The keystream is E(previous ciphertext block): known in advance, so it runs in bulk.
         var size = key.BlockSize;
-        var blocks = (data.Length + size - 1) / size;
-        var stream = ArrayPool<byte>.Shared.Rent(Math.Min(blocks, Chunk / size) * size);
-        try
-        {
-            for (var first = 0; first < blocks; first += Chunk / size)
-            {
-                var count = Math.Min(blocks - first, Chunk / size);
-                for (var b = 0; b < count; b++)
-                {
-                    var index = first + b;
-                    var source = index == 0 ? iv.AsSpan() : data.Slice((index - 1) * size, size);
-                    source.CopyTo(stream.AsSpan(b * size, size));
-                }
-                key.EncryptBlocks(stream, 0, count * size, stream, 0);
-                var start = first * size;
-                var length = Math.Min(count * size, data.Length - start);
-                Xor(data.Slice(start, length), stream.AsSpan(0, length), output.AsSpan(start, length));
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(stream);
-        }
+        XorKeystream(key, data, output, (data, index, block) =>
+            (index == 0 ? iv.AsSpan() : data.Slice((index - 1) * size, size)).CopyTo(block));
     }
 
     private static void Ofb(KeySchedule key, byte[] iv, ReadOnlySpan<byte> data, byte[] output)
@@ -308,8 +287,25 @@ internal static class Modes
 
     private static void Ctr(KeySchedule key, byte[] iv, ReadOnlySpan<byte> data, byte[] output)
     {
-        var size = key.BlockSize;
         var counter = (byte[])iv.Clone();
+        XorKeystream(key, data, output, (_, _, block) =>
+        {
+            counter.CopyTo(block);
+            Increment(counter);
+        });
+    }
+
+    /// <summary>Fills <paramref name="block"/> with the input block whose encryption is keystream block <paramref name="index"/>.</summary>
+    private delegate void KeystreamInput(ReadOnlySpan<byte> data, int index, Span<byte> block);
+
+    /// <summary>
+    /// CFB decryption and CTR: every keystream block is the encryption of a block known before
+    /// any output exists, so the keystream is made a chunk of blocks at a time (one bulk
+    /// encryption) and XORed over the data; a partial last block takes a prefix.
+    /// </summary>
+    private static void XorKeystream(KeySchedule key, ReadOnlySpan<byte> data, byte[] output, KeystreamInput input)
+    {
+        var size = key.BlockSize;
         var blocks = (data.Length + size - 1) / size;
         var stream = ArrayPool<byte>.Shared.Rent(Math.Min(blocks, Chunk / size) * size);
         try
@@ -317,11 +313,7 @@ internal static class Modes
             for (var first = 0; first < blocks; first += Chunk / size)
             {
                 var count = Math.Min(blocks - first, Chunk / size);
-                for (var b = 0; b < count; b++)
-                {
-                    counter.CopyTo(stream, b * size);
-                    Increment(counter);
-                }
+                for (var b = 0; b < count; b++) input(data, first + b, stream.AsSpan(b * size, size));
                 key.EncryptBlocks(stream, 0, count * size, stream, 0);
                 var start = first * size;
                 var length = Math.Min(count * size, data.Length - start);
