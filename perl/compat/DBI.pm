@@ -88,6 +88,8 @@ use constant { FIRST_BLOCK => 200, MAX_BLOCK => 8192 };
 use constant { BATCH_SETS => 2000, BATCH_BYTES => 1 << 20 };
 # Booleans as JSON true for the daemon's Boolean parameters.
 use constant TRUE => JSON::PP::true();
+# Bind types are compared as canonical JSON when deciding whether an execute joins a batch.
+my $CANONICAL = JSON::PP->new->canonical;
 
 our $BRIDGE;        # tests may put a stand-in here
 our $INFLIGHT;      # the read-ahead fetch under way, if any (see _read_ahead)
@@ -1410,7 +1412,7 @@ sub _queue {
     my $bt = _bind_types($si);
     my $b = $di->{_batch};
     if ($b && ($b->{sth} != $si || (defined $bt) != (defined $b->{types})
-               || ($bt && JSON::PP->new->canonical->encode($bt) ne $b->{types_json}))) {
+               || ($bt && $CANONICAL->encode($bt) ne $b->{types_json}))) {
         DBI::_flush($di);
         $b = undef;
     }
@@ -1429,7 +1431,7 @@ sub _queue {
     if (defined $si->{_errs}{err}) { DBI::_clear_err($si) } else { $DBI::lasth = $si }
     if (!$b) {
         $b = $di->{_batch} = { sth => $si, sets => [], where => [], bytes => 0, types => $bt,
-                               types_json => $bt ? JSON::PP->new->canonical->encode($bt) : '' };
+                               types_json => $bt ? $CANONICAL->encode($bt) : '' };
         $PENDING{ $di->{_handle} } = $di;
     }
     my $set = DBI::_pack_binds(_binds($si, \@args));
