@@ -3,7 +3,11 @@
 # login for a test user (created if missing when we are root), SFTP subsystem.
 # Verbs: packages | start DIR | env DIR | stop DIR (see README.md).
 #
-# Exports CPAN_BRIDGE_TEST_SSH_HOST, _PORT, _USER, _KEY (private key file), _KNOWN_HOSTS (a
+# As root the test user also gets a password (random per state directory, kept in DIR/password)
+# and password logins are on, so password authentication is tested against a real sshd too.
+#
+# Exports CPAN_BRIDGE_TEST_SSH_HOST, _PORT, _USER, _KEY (private key file), _PASSWORD (only as
+# root; empty otherwise), _KNOWN_HOSTS (a
 # known_hosts file holding the host key), _CONFIG (an ssh_config with all of that, for
 # `ssh -F`), _DIR (a directory the test user owns, for SFTP tests to write into; the same path is
 # visible locally because client and server share this machine).
@@ -34,6 +38,7 @@ export CPAN_BRIDGE_TEST_SSH_KEY=$dir/id_ed25519
 export CPAN_BRIDGE_TEST_SSH_KNOWN_HOSTS=$dir/known_hosts
 export CPAN_BRIDGE_TEST_SSH_CONFIG=$dir/ssh_config
 export CPAN_BRIDGE_TEST_SSH_DIR=$dir/files
+export CPAN_BRIDGE_TEST_SSH_PASSWORD=$(cat "$dir/password" 2>/dev/null || true)
 EOF
 }
 
@@ -50,7 +55,9 @@ case "$verb" in
         useradd --create-home --shell /bin/sh --comment "CPAN Bridge tests" "$USER_NAME"
       fi
       # A '!' password means "locked" to sshd even for key logins; '*' means "no password".
-      case "$(getent shadow "$USER_NAME" | cut -d: -f2)" in '!'*) usermod -p '*' "$USER_NAME" ;; esac
+      # A password of our own (sshd without PAM checks it against the shadow hash).
+      [ -s "$dir/password" ] || (umask 077; head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/password")
+      echo "$USER_NAME:$(cat "$dir/password")" | chpasswd
       mkdir -p /run/sshd && chmod 0755 /run/sshd    # privilege separation directory
     fi
     # sshd reads authorized_keys as the user: the directory must be traversable by it.
@@ -62,6 +69,8 @@ case "$verb" in
     echo "[127.0.0.1]:$PORT $(cut -d' ' -f1-2 "$dir/ssh_host_ed25519_key.pub")" >"$dir/known_hosts"
     mkdir -p "$dir/files"
     [ "$(id -u)" -ne 0 ] || chown "$USER_NAME:" "$dir/files"
+    password_auth=no
+    [ -s "$dir/password" ] && password_auth=yes
     sftp_server=internal-sftp
     [ -x /usr/lib/openssh/sftp-server ] && sftp_server=/usr/lib/openssh/sftp-server
     cat >"$dir/sshd_config" <<EOF
@@ -73,7 +82,7 @@ PidFile $dir/sshd.pid
 AuthorizedKeysFile $dir/authorized_keys
 AllowUsers $USER_NAME
 PubkeyAuthentication yes
-PasswordAuthentication no
+PasswordAuthentication $password_auth
 KbdInteractiveAuthentication no
 PermitRootLogin no
 StrictModes no
