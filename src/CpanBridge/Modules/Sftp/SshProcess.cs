@@ -1,0 +1,298 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using CpanBridge.Core.Logging;
+
+namespace CpanBridge.Modules.Sftp;
+
+/// <summary>Where and how to log in: the open parameters that shape the ssh command line.</summary>
+internal sealed record SshTarget(
+    string Host,
+    string? User,
+    int? Port,
+    string? Password,
+    string? KeyPath,
+    IReadOnlyList<string> More,
+    TimeSpan? Timeout,
+    string SshCommand,
+    IReadOnlyDictionary<string, string> Environment)
+{
+    /// <summary>user@host:port for messages and the log (never the password).</summary>
+    public override string ToString() =>
+        (User is null ? "" : User + "@") + Host + (Port is null ? "" : ":" + Port.Value.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// The arguments after the ssh command, in Net::SFTP::Foreign's order (its Backend::Unix), so
+    /// the same options win: -i, -p, the password options, -l, then the script's 'more', then
+    /// ConnectTimeout (after 'more', which may set its own), the host, "-s sftp".
+    /// </summary>
+    public List<string> Arguments()
+    {
+        var args = new List<string>();
+        var preferred = new List<string>();
+        if (KeyPath is not null)
+        {
+            args.AddRange(["-i", KeyPath]);
+            preferred.Add("publickey");
+        }
+        if (Port is { } port) args.AddRange(["-p", port.ToString(CultureInfo.InvariantCulture)]);
+        if (Password is not null)
+        {
+            args.AddRange(["-o", "NumberOfPasswordPrompts=1"]);
+            preferred.AddRange(["keyboard-interactive", "password"]);
+        }
+        var moreSetsPreferred = More.Select((arg, i) => (arg, i))
+            .Any(a => a.arg == "-o" && a.i + 1 < More.Count && More[a.i + 1].StartsWith("PreferredAuthentications", StringComparison.OrdinalIgnoreCase));
+        if (preferred.Count > 0 && !moreSetsPreferred) args.AddRange(["-o", "PreferredAuthentications=" + string.Join(",", preferred)]);
+        if (User is not null) args.AddRange(["-l", User]);
+        args.AddRange(More);
+        if (Timeout is { } timeout)
+            args.AddRange(["-o", "ConnectTimeout=" + Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture)]);
+        args.AddRange([Host, "-s", "sftp"]);
+        return args;
+    }
+}
+
+/// <summary>
+/// One running ssh client: its stdin and stdout are the SFTP pipes, its stderr is kept (last
+/// lines) and logged. Prompts go to a private askpass helper (<see cref="Askpass"/>), never to
+/// a terminal, so nothing can wait for a human.
+/// </summary>
+internal sealed class SshProcess : IDisposable
+{
+    private const int KeptStderrLines = 20;
+
+    private readonly Process _process;
+    private readonly Askpass _askpass;
+    private readonly Queue<string> _stderr = new();
+    private readonly Task _stderrReader;
+    private int _disposed;
+
+    private SshProcess(Process process, Askpass askpass, string label, Log log)
+    {
+        _process = process;
+        _askpass = askpass;
+        Label = label;
+        Input = process.StandardInput.BaseStream;
+        Output = process.StandardOutput.BaseStream;
+        _stderrReader = Task.Run(() => KeepStderrAsync(process.StandardError, log));
+    }
+
+    public Stream Input { get; }
+    public Stream Output { get; }
+    public int Pid => _process.Id;
+    /// <summary>The name log lines carry; the module renames it to the handle once it has one.</summary>
+    public string Label { get; set; }
+
+    public static SshProcess Start(SshTarget target, string askpassParent, Log log, string label)
+    {
+        var askpass = Askpass.Create(askpassParent, target.Password);
+        try
+        {
+            var start = new ProcessStartInfo(target.SshCommand)
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var arg in target.Arguments()) start.ArgumentList.Add(arg);
+            foreach (var (name, value) in target.Environment) start.Environment[name] = value;
+            start.Environment["SSH_ASKPASS"] = askpass.Helper;
+            start.Environment["SSH_ASKPASS_REQUIRE"] = "force";
+            var process = Process.Start(start) ?? throw new Win32Exception("Process.Start returned no process");
+            log.Info($"sftp: {label}: ssh {target} started (pid {process.Id}{(target.Password is null ? "" : ", password through askpass")})");
+            return new SshProcess(process, askpass, label, log);
+        }
+        catch
+        {
+            askpass.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The password file is needed only until authentication is over.</summary>
+    public void ForgetPassword() => _askpass.Dispose();
+
+    public string StderrTail
+    {
+        get
+        {
+            lock (_stderr) return string.Join("\n", _stderr);
+        }
+    }
+
+    /// <summary>The last line ssh wrote that says something (a message, not an empty line).</summary>
+    public string? LastStderrLine
+    {
+        get
+        {
+            lock (_stderr) return _stderr.LastOrDefault(l => l.Trim().Length > 0)?.Trim();
+        }
+    }
+
+    /// <summary>ssh's exit status once it has exited (128+signal when killed), waiting up to <paramref name="wait"/>.</summary>
+    public async Task<int?> ExitStatusAsync(TimeSpan wait)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(wait);
+            await _stderrReader.WaitAsync(TimeSpan.FromSeconds(1));
+            return _process.ExitCode;
+        }
+        catch (TimeoutException)
+        {
+            return _process.HasExited ? _process.ExitCode : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        catch (Win32Exception)
+        {
+        }
+    }
+
+    private async Task KeepStderrAsync(StreamReader stderr, Log log)
+    {
+        try
+        {
+            while (await stderr.ReadLineAsync() is { } line)
+            {
+                lock (_stderr)
+                {
+                    _stderr.Enqueue(line);
+                    while (_stderr.Count > KeptStderrLines) _stderr.Dequeue();
+                }
+                if (line.Trim().Length > 0) log.Info($"sftp: {Label}: ssh: {line}");
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Closes ssh's stdin (it then ends the session and exits), gives it 2 s, then kills it —
+    /// the handle's dispose, which must not hang on a server that stopped answering.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        try
+        {
+            Input.Dispose();
+        }
+        catch (IOException)
+        {
+        }
+        try
+        {
+            if (!_process.WaitForExit(2000)) Kill();
+            _process.WaitForExit(1000);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _askpass.Dispose();
+        _process.Dispose();
+    }
+}
+
+/// <summary>
+/// The askpass helper of one session: a private 0700 directory with a /bin/sh script and, when
+/// there is a password, a 0600 file holding it. The script prints the password once, for a
+/// password or passphrase prompt, and deletes it; it answers "no" to the unknown-host-key
+/// question; any other prompt gets nothing (ssh then treats it as an empty answer).
+/// </summary>
+internal sealed class Askpass : IDisposable
+{
+    private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private const string Script = """
+        #!/bin/sh
+        # cpanbridge sftp: answers ssh's prompts for one session without a terminal.
+        case "$1" in
+          *'continue connecting'*) echo no; exit 0 ;;
+          *[Pp]assword*|*[Pp]assphrase*)
+            f="${0%/*}/password"
+            if [ -f "$f" ]; then cat "$f"; rm -f "$f"; exit 0; fi ;;
+        esac
+        exit 1
+
+        """;
+
+    private readonly string _directory;
+    private int _disposed;
+
+    private Askpass(string directory)
+    {
+        _directory = directory;
+    }
+
+    public string Helper => Path.Combine(_directory, "askpass");
+
+    public static Askpass Create(string parent, string? password)
+    {
+        var directory = Path.Combine(parent, "askpass-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
+        Directory.CreateDirectory(directory, Private);
+        // CreateDirectory leaves an existing directory as it is; ours must be new and private.
+        File.SetUnixFileMode(directory, Private);
+        var askpass = new Askpass(directory);
+        try
+        {
+            if (password is not null)
+                WriteNew(Path.Combine(directory, "password"), password, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            WriteNew(askpass.Helper, Script.Replace("\r\n", "\n"), Private);
+            return askpass;
+        }
+        catch
+        {
+            askpass.Dispose();
+            throw;
+        }
+    }
+
+    private static void WriteNew(string path, string text, UnixFileMode mode)
+    {
+        using var file = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = mode,
+        });
+        var bytes = new UTF8Encoding(false).GetBytes(text);
+        file.Write(bytes);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
