@@ -1005,6 +1005,13 @@ sub _put {
         }
         CORE::close($fh);
         $path_abs = _local_abs($local);
+        # open(2) takes a directory; native then makes the remote file and fails at the first
+        # read. The same here: an empty remote file, then the read error.
+        if (-d $local) {
+            $src->{is_dir} = 1;
+            undef $path_abs;
+            $content = \'';
+        }
     }
 
     $perm = $lmode & $neg_umask if $copy_perm;
@@ -1057,7 +1064,7 @@ sub _put {
     my $sent = do {
         local $self->{_autodie};
         $self->_put_bytes($path_abs, $content, $target, $writeoff, $exclusive, $perm, $mkpath, $overwrite,
-                          !!$atomic_remote, $block_size, $queue_size);
+                          !!$atomic_remote, $block_size, $queue_size, $local);
     };
     if (!$sent) {
         if ($sent->{opened} && $cleanup && $self->{_error}) {
@@ -1073,6 +1080,14 @@ sub _put {
         # land on the same file, so one setstat after the bytes has the same outcome.
         my $attrs = Net::SFTP::Foreign::Attributes->new;
         $attrs->set_perm($perm) if defined $perm;
+        if ($src->{is_dir}) {
+            if ($attrs->{flags}) {
+                $self->_best_effort($best_effort, setstat => $target, $attrs) or goto CLEANUP;
+            }
+            local $! = Errno::EISDIR();
+            $self->_set_error(SFTP_ERR_LOCAL_READ_ERROR, "Couldn't read from local file '$local'", "$!");
+            goto CLEANUP;
+        }
         $attrs->set_amtime($latime, $lmtime) if $copy_time && defined $lmtime;
         if ($attrs->{flags}) {
             $self->_best_effort($best_effort, setstat => $target, $attrs) or goto CLEANUP;
@@ -1098,7 +1113,7 @@ sub _put_failed { my $opened = $_[0]; return bless { opened => $opened }, 'Net::
 # file the server will not open for writing is removed first when overwriting.
 sub _put_bytes {
     my ($self, $path_abs, $content, $remote, $writeoff, $exclusive, $perm, $mkpath, $overwrite, $numbered,
-        $block_size, $queue_size) = @_;
+        $block_size, $queue_size, $local) = @_;
     $self->_alive or return _put_failed(0);
     my $rpath = $self->_rel2abs($remote);
     my $removed;
@@ -1128,7 +1143,7 @@ sub _put_bytes {
         my $d = ref $env->{data} eq 'HASH' ? $env->{data} : {};
         if (defined $d->{local_errno}) {
             local $! = $d->{local_errno};
-            $self->_set_error(SFTP_ERR_LOCAL_READ_ERROR, "Couldn't read from local file '$path_abs'", "$!");
+            $self->_set_error(SFTP_ERR_LOCAL_READ_ERROR, "Couldn't read from local file '$local'", "$!");
             return _put_failed(1);
         }
         my $stage = _failed_request($env, $exclusive);
