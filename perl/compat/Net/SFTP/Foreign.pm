@@ -116,7 +116,10 @@ sub _replay_ssh_stderr {
     return unless defined $err;
     $err = join('', map { /\n\z/ ? $_ : "$_\n" } @$err) if ref $err eq 'ARRAY';
     return unless length $err;
+    # ssh ends every message it logs with CRLF; the daemon may hand over lines, so they are
+    # given back the ending ssh wrote.
     $err .= "\n" unless $err =~ /\n\z/;
+    $err =~ s/\r*\n/\r\n/g;
     return if $self->{_stderr_discard};
     my $fh = $self->{_stderr_fh} || \*STDERR;
     local $\;
@@ -1139,7 +1142,10 @@ sub _put_bytes {
             $self->_clear_error_and_status;
             return $env->{result} || {};
         }
-        return _put_failed(0) if $self->_session_gone($env);
+        # Lost half-way: natively the file was open by then (and cleanup applies), unless the
+        # daemon says it was the open that never got an answer.
+        return _put_failed(_failed_request($env, $exclusive) eq 'open' && ref $env->{data} eq 'HASH'
+                           && defined $env->{data}{request} ? 0 : 1) if $self->_session_gone($env);
         my $d = ref $env->{data} eq 'HASH' ? $env->{data} : {};
         if (defined $d->{local_errno}) {
             local $! = $d->{local_errno};
@@ -1369,16 +1375,19 @@ sub get {
             CORE::rename($saved, $local) if $saved;
             return undef;
         }
-        if (defined $perm) {
-            my $error;
-            $error = $! unless eval { CORE::chmod($perm & 07777, $local) > 0 };
-            if ($error && !$best_effort) {
+    }
+    # A resumed file gets the mode too, as natively.
+    if (defined $perm) {
+        my $error;
+        $error = $! unless eval { CORE::chmod($perm & 07777, $local) > 0 };
+        if ($error && !$best_effort) {
+            unless ($resume) {
                 unlink $local;
                 CORE::rename($saved, $local) if $saved;
-                local $self->{_autodie};
-                $self->_set_error(SFTP_ERR_LOCAL_CHMOD_FAILED, "Can't chmod $local", $error);
-                return $self->_ok_or_autodie;
             }
+            local $self->{_autodie};
+            $self->_set_error(SFTP_ERR_LOCAL_CHMOD_FAILED, "Can't chmod $local", $error);
+            return $self->_ok_or_autodie;
         }
     }
 
