@@ -228,11 +228,18 @@ internal sealed partial class SftpSession : IDisposable
         {
             reason = "reading from ssh failed: " + e.Message;
         }
-        var status = await _ssh.ExitStatusAsync(TimeSpan.FromSeconds(2));
-        var why = _ssh.LastStderrLine is { } said
-            ? $"ssh exited{ExitText(status)}: {said}"
-            : status is null ? reason : $"ssh exited{ExitText(status)}";
-        Lose("lost", why, status);
+        try
+        {
+            var status = await _ssh.ExitStatusAsync(TimeSpan.FromSeconds(2));
+            var why = _ssh.LastStderrLine is { } said
+                ? $"ssh exited{ExitText(status)}: {said}"
+                : status is null ? reason : $"ssh exited{ExitText(status)}";
+            Lose("lost", why, status);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        {
+            // Closed while ssh was being waited for: the session has its ending already.
+        }
     }
 
     private static string ExitText(int? status) => status switch
