@@ -179,7 +179,7 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
     private static (string Handle, SftpSession Session) SessionOf(CallContext call)
     {
         var handle = call.Params.GetStringOrNull("handle") ?? call.Session.GetState<string>(CurrentSession)
-            ?? throw BridgeException.Usage($"{call.Function.FullName}: no 'handle' and no current session: call sftp.open or sftp.connect first");
+            ?? throw BridgeException.Usage($"{call.Function.FullName}: no 'handle' and no current session on this connection: call sftp.open or sftp.connect first (sessions end with the connection or a daemon restart)");
         return (handle, call.Handles.Get(SessionKind, handle));
     }
 
