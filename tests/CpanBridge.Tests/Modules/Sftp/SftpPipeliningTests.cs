@@ -51,6 +51,7 @@ public class SftpPipeliningTests(ITestOutputHelper output)
                 }
                 elsif ($type == 6) { my (undef, $hi, $lo, $data) = unpack 'N/a* N N N/a*', $rest; $written{$hi * 2**32 + $lo} = $data; push @replies, status($id, 0, 'OK') }
                 elsif ($type == 14 && $ENV{FAKE_STALL}) { }
+                elsif ($type == 17) { push @replies, pack('CNN', 105, $id, 1) }
                 elsif ($type == 4) {
                     if ($mode eq 'w') { open my $fh, '>', $out or die; binmode $fh; for my $o (sort { $a <=> $b } keys %written) { seek $fh, $o, 0; print $fh $written{$o} } close $fh }
                     push @replies, status($id, 0, 'OK');
@@ -149,5 +150,19 @@ public class SftpPipeliningTests(ITestOutputHelper output)
         Assert.Equal("lost", Data(later)["connection"]!.GetValue<string>());
         Assert.Contains("timeout", Error(later));
         await Ok(client, "close", new JsonObject { ["handle"] = h });
+    }
+
+    [Fact]
+    public async Task A_reply_that_is_not_SFTP_ends_the_session_as_lost()
+    {
+        using var bridge = new SftpBridge(SshServer.None, trustTestServer: false);
+        var (client, h, _, _) = await OpenFake(bridge, 10, 10);
+        // The fake answers STAT with attrs whose flags promise a size that is not there.
+        var broken = await Fail(client, "stat", new JsonObject { ["handle"] = h, ["path"] = "/fake/x" });
+        Assert.Equal("E_NATIVE", Code(broken));
+        Assert.Equal("lost", Data(broken)["connection"]!.GetValue<string>());
+        Assert.Contains("broke the SFTP protocol", Error(broken));
+        Assert.Contains(h, Error(broken));
+        Assert.Equal(Error(broken), Error(await Fail(client, "realpath", new JsonObject { ["handle"] = h, ["path"] = "." })));
     }
 }
