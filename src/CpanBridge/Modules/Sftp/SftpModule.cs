@@ -44,35 +44,35 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
             .Optional("port", ParamType.Integer).Optional("timeout", ParamType.Number).Stateful();
         module.Function("close", Close).Optional("handle", ParamType.Handle).Stateful();
         module.Function("disconnect", Close).Optional("handle", ParamType.Handle).Stateful();
-        module.Function("realpath", Realpath).Optional("handle", ParamType.Handle).Required("path", ParamType.String).Stateful();
-        module.Function("stat", Stat(SftpType.Stat)).Optional("handle", ParamType.Handle).Required("path", ParamType.String).Stateful();
-        module.Function("lstat", Stat(SftpType.Lstat)).Optional("handle", ParamType.Handle).Required("path", ParamType.String).Stateful();
-        module.Function("setstat", Setstat).Optional("handle", ParamType.Handle).Required("path", ParamType.String)
+        module.Function("realpath", Guard(Realpath)).Optional("handle", ParamType.Handle).Required("path", ParamType.String).Stateful();
+        module.Function("stat", Guard(Stat(SftpType.Stat))).Optional("handle", ParamType.Handle).Required("path", ParamType.String).Stateful();
+        module.Function("lstat", Guard(Stat(SftpType.Lstat))).Optional("handle", ParamType.Handle).Required("path", ParamType.String).Stateful();
+        module.Function("setstat", Guard(Setstat)).Optional("handle", ParamType.Handle).Required("path", ParamType.String)
             // An object, checked by SftpAttrs.FromJson (declared Any so the shared registry test's
             // placeholder value reaches the unknown-parameter check).
             .Required("attrs", ParamType.Any).Stateful();
-        module.Function("list_files", ListFiles).Optional("handle", ParamType.Handle).Required("remote_path", ParamType.String).Stateful();
-        module.Function("mkdir", Mkdir).Optional("handle", ParamType.Handle).Required("path", ParamType.String)
+        module.Function("list_files", Guard(ListFiles)).Optional("handle", ParamType.Handle).Required("remote_path", ParamType.String).Stateful();
+        module.Function("mkdir", Guard(Mkdir)).Optional("handle", ParamType.Handle).Required("path", ParamType.String)
             .Optional("attrs", ParamType.Object).Stateful();
-        module.Function("rmdir", PathOnly(SftpType.Rmdir)).Optional("handle", ParamType.Handle).Required("path", ParamType.String).Stateful();
-        module.Function("remove", PathOnly(SftpType.Remove)).Optional("handle", ParamType.Handle).Required("path", ParamType.String).Stateful();
-        module.Function("rename", Rename).Optional("handle", ParamType.Handle).Required("old_path", ParamType.String)
+        module.Function("rmdir", Guard(PathOnly(SftpType.Rmdir))).Optional("handle", ParamType.Handle).Required("path", ParamType.String).Stateful();
+        module.Function("remove", Guard(PathOnly(SftpType.Remove))).Optional("handle", ParamType.Handle).Required("path", ParamType.String).Stateful();
+        module.Function("rename", Guard(Rename)).Optional("handle", ParamType.Handle).Required("old_path", ParamType.String)
             .Required("new_path", ParamType.String).Optional("overwrite", ParamType.Boolean).Stateful();
-        module.Function("readlink", Readlink).Optional("handle", ParamType.Handle).Required("path", ParamType.String).Stateful();
-        module.Function("symlink", Symlink).Optional("handle", ParamType.Handle).Required("link_path", ParamType.String)
+        module.Function("readlink", Guard(Readlink)).Optional("handle", ParamType.Handle).Required("path", ParamType.String).Stateful();
+        module.Function("symlink", Guard(Symlink)).Optional("handle", ParamType.Handle).Required("link_path", ParamType.String)
             .Required("target", ParamType.String).Stateful();
-        module.Function("put", Put).Optional("handle", ParamType.Handle).Required("local_file", ParamType.String)
+        module.Function("put", Guard(Put)).Optional("handle", ParamType.Handle).Required("local_file", ParamType.String)
             .Required("remote_file", ParamType.String).Optional("offset", ParamType.Integer).Optional("truncate", ParamType.Boolean)
             .Optional("exclusive", ParamType.Boolean).Optional("perm", ParamType.Integer).Optional("block_size", ParamType.Integer)
             .Optional("queue_size", ParamType.Integer).Optional("atime", ParamType.Integer).Optional("mtime", ParamType.Integer)
             .Stateful();
-        module.Function("put_content", PutContent).Optional("handle", ParamType.Handle).Required("remote_file", ParamType.String)
+        module.Function("put_content", Guard(PutContent)).Optional("handle", ParamType.Handle).Required("remote_file", ParamType.String)
             .Optional("exclusive", ParamType.Boolean).Optional("perm", ParamType.Integer).Stateful();
-        module.Function("get", Get).Optional("handle", ParamType.Handle).Required("remote_file", ParamType.String)
+        module.Function("get", Guard(Get)).Optional("handle", ParamType.Handle).Required("remote_file", ParamType.String)
             .Required("local_file", ParamType.String).Optional("offset", ParamType.Integer).Optional("perm", ParamType.Integer)
             .Optional("block_size", ParamType.Integer).Optional("queue_size", ParamType.Integer).Optional("atime", ParamType.Integer)
             .Optional("mtime", ParamType.Integer).Optional("size_hint", ParamType.Integer).Stateful();
-        module.Function("get_content", GetContent).Optional("handle", ParamType.Handle).Required("remote_file", ParamType.String).Stateful();
+        module.Function("get_content", Guard(GetContent)).Optional("handle", ParamType.Handle).Required("remote_file", ParamType.String).Stateful();
     }
 
     // ---- sessions ------------------------------------------------------------------------------
@@ -158,6 +158,12 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
         {
             home = await session.RealpathAsync("realpath .", ".", call.Cancellation);
         }
+        catch (SftpProtocolException e)
+        {
+            var broken = session.BrokeProtocol(e.Message);
+            call.Handles.Close(handle);
+            throw broken;
+        }
         catch
         {
             call.Handles.Close(handle);
@@ -175,11 +181,27 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
         return socketDirectory is { Length: > 0 } && Directory.Exists(socketDirectory) ? socketDirectory : Path.GetTempPath();
     }
 
+    /// <summary>
+    /// A reply that does not parse as SFTP version 3 ends the session it came on, like any other
+    /// broken connection, instead of surfacing as a bridge bug.
+    /// </summary>
+    private static BridgeFunction Guard(BridgeFunction function) => async call =>
+    {
+        try
+        {
+            return await function(call);
+        }
+        catch (SftpProtocolException e)
+        {
+            throw SessionOf(call).Session.BrokeProtocol(e.Message);
+        }
+    };
+
     /// <summary>The session named by 'handle', or the connection's current one (raw API).</summary>
     private static (string Handle, SftpSession Session) SessionOf(CallContext call)
     {
         var handle = call.Params.GetStringOrNull("handle") ?? call.Session.GetState<string>(CurrentSession)
-            ?? throw BridgeException.Usage($"{call.Function.FullName}: no 'handle' and no current session: call sftp.open or sftp.connect first");
+            ?? throw BridgeException.Usage($"{call.Function.FullName}: no 'handle' and no current session on this connection: call sftp.open or sftp.connect first (sessions end with the connection or a daemon restart)");
         return (handle, call.Handles.Get(SessionKind, handle));
     }
 

@@ -29,7 +29,7 @@ internal sealed partial class SftpSession
         request.WriteString(path);
         using var reply = await RequestAsync(request, cancel);
         var names = ReadNames(Expect(reply, SftpType.Name, what));
-        if (names.Count == 0) throw Lose("protocol", $"the server answered {what} with no name");
+        if (names.Count == 0) throw BrokeProtocol($"it answered {what} with no name");
         return names;
     }
 
@@ -182,12 +182,12 @@ internal sealed partial class SftpSession
     {
         if (reply.Type == expected) return reply;
         if (reply.Type == SftpType.Status) throw StatusError(what, reply);
-        throw Lose("protocol", $"the server answered {what} with {reply.Type}, not {expected}");
+        throw BrokeProtocol($"it answered {what} with {reply.Type}, not {expected}");
     }
 
     public void ExpectOk(SftpPacket reply, string what)
     {
-        if (reply.Type != SftpType.Status) throw Lose("protocol", $"the server answered {what} with {reply.Type}, not STATUS");
+        if (reply.Type != SftpType.Status) throw BrokeProtocol($"it answered {what} with {reply.Type}, not STATUS");
         if (PeekStatus(reply) != SftpStatus.Ok) throw StatusError(what, reply);
     }
 

@@ -115,7 +115,7 @@ internal sealed partial class SftpSession
                 {
                     var data = Expect(answer, SftpType.Data, what).ReadBytes();
                     got = data.Length;
-                    if (got > length) throw Lose("protocol", $"the server answered a READ of {length} bytes with {got}");
+                    if (got > length) throw BrokeProtocol($"it answered a READ of {length} bytes with {got}");
                     sink.Write(offset, data);
                 }
                 received += got;

@@ -84,19 +84,19 @@ internal sealed partial class SftpSession : IDisposable
             ssh.ForgetPassword();
             return session;
         }
-        catch (BridgeException e) when (e.Data?["connection"] is not null)
+        catch (Exception e) when (e is BridgeException { Data: { } data } && data["connection"] is not null || e is SftpProtocolException)
         {
+            if (e is SftpProtocolException broken) session.BrokeProtocol(broken.Message);
             session.Dispose();
             var ending = session._ending!;
-            var data = new JsonObject
+            log.Info($"sftp: {label}: session to {target} failed: {ending.Reason}");
+            throw BridgeException.Native($"cannot open an SFTP session to {target}: {ending.Reason}", new JsonObject
             {
                 ["status"] = null,
                 ["connection"] = ending.Kind == "timeout" ? "timeout" : "failed",
                 ["ssh_exit"] = ending.SshExit,
                 ["ssh_stderr"] = ending.SshStderr,
-            };
-            log.Info($"sftp: {label}: session to {target} failed: {ending.Reason}");
-            throw BridgeException.Native($"cannot open an SFTP session to {target}: {ending.Reason}", data);
+            });
         }
         catch
         {
@@ -113,7 +113,7 @@ internal sealed partial class SftpSession : IDisposable
             await WriteAsync(init, cancel);
         }
         using var version = await AwaitAsync(_version.Task, cancel);
-        if (version.Type != SftpType.Version) throw Lose("protocol", $"the server answered INIT with {version.Type}, not VERSION");
+        if (version.Type != SftpType.Version) throw BrokeProtocol($"it answered INIT with {version.Type}, not VERSION");
         ServerVersion = version.ReadUInt32();
         while (version.Remaining > 0)
         {
@@ -172,14 +172,12 @@ internal sealed partial class SftpSession : IDisposable
             var seconds = Target.Timeout!.Value.TotalSeconds.ToString(CultureInfo.InvariantCulture);
             // A late answer could no longer be matched to its request: the session ends here.
             Lose("timeout", $"no answer from the server within the timeout of {seconds} s");
-            _ssh.Kill();
             throw EndedError(asTimeout: true);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             // The client went away mid-request; what the server does next cannot be matched either.
             Lose("cancelled", "the request was abandoned");
-            _ssh.Kill();
             throw;
         }
     }
@@ -221,8 +219,7 @@ internal sealed partial class SftpSession : IDisposable
         }
         catch (SftpProtocolException e)
         {
-            reason = "the server broke the SFTP protocol: " + e.Message;
-            _ssh.Kill();
+            BrokeProtocol(e.Message);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {
@@ -286,12 +283,23 @@ internal sealed partial class SftpSession : IDisposable
 
     // ---- the end -------------------------------------------------------------------------------
 
-    /// <summary>Records why the session ended (the first reason wins) and fails everything waiting.</summary>
+    /// <summary>
+    /// A reply that is not SFTP version 3 (cut short, or a field past its end): nothing after it
+    /// can be trusted, so the session ends. Returns the error to report.
+    /// </summary>
+    public BridgeException BrokeProtocol(string detail) => Lose("protocol", "the server broke the SFTP protocol: " + detail);
+
+    /// <summary>
+    /// Records why the session ended (the first reason wins) and fails everything waiting. Unless
+    /// ssh has gone by itself or is being closed, it is killed: a late answer could only be
+    /// matched to the wrong request.
+    /// </summary>
     private BridgeException Lose(string kind, string reason, int? sshExit = null)
     {
         var ending = new Ending(kind, reason, sshExit, _ssh.StderrTail);
         if (Interlocked.CompareExchange(ref _ending, ending, null) is null)
         {
+            if (kind is not ("lost" or "closed")) _ssh.Kill();
             if (kind != "closed") _log.Info($"sftp: {Name}: session ended: {reason}");
             List<TaskCompletionSource<SftpPacket>> waiting;
             lock (_pending)

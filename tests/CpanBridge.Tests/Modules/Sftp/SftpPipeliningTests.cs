@@ -51,6 +51,7 @@ public class SftpPipeliningTests(ITestOutputHelper output)
                 }
                 elsif ($type == 6) { my (undef, $hi, $lo, $data) = unpack 'N/a* N N N/a*', $rest; $written{$hi * 2**32 + $lo} = $data; push @replies, status($id, 0, 'OK') }
                 elsif ($type == 14 && $ENV{FAKE_STALL}) { }
+                elsif ($type == 17) { push @replies, pack('CNN', 105, $id, 1) }
                 elsif ($type == 4) {
                     if ($mode eq 'w') { open my $fh, '>', $out or die; binmode $fh; for my $o (sort { $a <=> $b } keys %written) { seek $fh, $o, 0; print $fh $written{$o} } close $fh }
                     push @replies, status($id, 0, 'OK');
@@ -91,8 +92,7 @@ public class SftpPipeliningTests(ITestOutputHelper output)
     [InlineData(0, 1000, false)]
     public async Task Get_matches_answers_to_requests_in_any_order_and_asks_again_after_short_reads(int size, int chunk, bool noSize)
     {
-        if (SshServer.Find(output) is not { } server) return;
-        using var bridge = new SftpBridge(server);
+        using var bridge = new SftpBridge(SshServer.None, trustTestServer: false);
         var (client, h, stats, _) = await OpenFake(bridge, size, chunk, noSize);
         var local = bridge.Local("got.bin");
         var (got, _) = await Ok(client, "get", new JsonObject { ["handle"] = h, ["remote_file"] = "/fake/file", ["local_file"] = local }, timeoutSeconds: 60);
@@ -108,8 +108,7 @@ public class SftpPipeliningTests(ITestOutputHelper output)
     [Fact]
     public async Task Put_keeps_requests_in_flight_and_the_server_gets_every_block()
     {
-        if (SshServer.Find(output) is not { } server) return;
-        using var bridge = new SftpBridge(server);
+        using var bridge = new SftpBridge(SshServer.None, trustTestServer: false);
         var (client, h, stats, written) = await OpenFake(bridge, 0, 1000);
         var local = bridge.Local("put.bin");
         WriteRandomFile(local, 2_000_003, seed: 9);
@@ -124,8 +123,7 @@ public class SftpPipeliningTests(ITestOutputHelper output)
     [Fact]
     public async Task An_unsupported_request_is_the_server_s_status_8_and_the_session_goes_on()
     {
-        if (SshServer.Find(output) is not { } server) return;
-        using var bridge = new SftpBridge(server);
+        using var bridge = new SftpBridge(SshServer.None, trustTestServer: false);
         var (client, h, _, _) = await OpenFake(bridge, 10, 10);
         var failed = await Fail(client, "mkdir", new JsonObject { ["handle"] = h, ["path"] = "/fake/d" });
         Assert.Equal(8, Status(failed));
@@ -139,8 +137,7 @@ public class SftpPipeliningTests(ITestOutputHelper output)
     [Fact]
     public async Task A_request_the_server_never_answers_times_out_and_ends_the_session()
     {
-        if (SshServer.Find(output) is not { } server) return;
-        using var bridge = new SftpBridge(server);
+        using var bridge = new SftpBridge(SshServer.None, trustTestServer: false);
         var (client, h, _, _) = await OpenFake(bridge, 10, 10, stall: true, timeout: 0.5);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var timedOut = await Fail(client, "mkdir", new JsonObject { ["handle"] = h, ["path"] = "/fake/d" });
@@ -153,5 +150,19 @@ public class SftpPipeliningTests(ITestOutputHelper output)
         Assert.Equal("lost", Data(later)["connection"]!.GetValue<string>());
         Assert.Contains("timeout", Error(later));
         await Ok(client, "close", new JsonObject { ["handle"] = h });
+    }
+
+    [Fact]
+    public async Task A_reply_that_is_not_SFTP_ends_the_session_as_lost()
+    {
+        using var bridge = new SftpBridge(SshServer.None, trustTestServer: false);
+        var (client, h, _, _) = await OpenFake(bridge, 10, 10);
+        // The fake answers STAT with attrs whose flags promise a size that is not there.
+        var broken = await Fail(client, "stat", new JsonObject { ["handle"] = h, ["path"] = "/fake/x" });
+        Assert.Equal("E_NATIVE", Code(broken));
+        Assert.Equal("lost", Data(broken)["connection"]!.GetValue<string>());
+        Assert.Contains("broke the SFTP protocol", Error(broken));
+        Assert.Contains(h, Error(broken));
+        Assert.Equal(Error(broken), Error(await Fail(client, "realpath", new JsonObject { ["handle"] = h, ["path"] = "." })));
     }
 }

@@ -31,6 +31,9 @@ internal sealed record SshServer(string Host, int Port, string User, string Key,
         return new SshServer(host, int.Parse(port), user, key, Get("PASSWORD") ?? "", knownHosts, dir);
     }
 
+    /// <summary>For tests that bring their own server (a fake one as ssh_cmd) and need no sshd.</summary>
+    public static readonly SshServer None = new("127.0.0.1", 1, "nobody", "/dev/null", "", "/dev/null", Path.GetTempPath());
+
     /// <summary>What a session's ssh needs to trust the test server's host key and nothing else.</summary>
     public List<string> TrustOptions() =>
         ["-o", "UserKnownHostsFile=" + KnownHosts, "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes"];
