@@ -27,6 +27,7 @@ use Net::SFTP::Foreign::Attributes;
 our $VERSION = '1.93';
 our $debug;
 our $BRIDGE;
+our $NO_SET_PERM;    # the daemon's put has no set_perm (learnt once per process)
 
 my %STATUS_TEXT = (SSH2_FX_OK, 'OK', SSH2_FX_EOF, 'End of file',
                    SSH2_FX_NO_SUCH_FILE, 'No such file or directory',
@@ -1064,10 +1065,18 @@ sub _put {
         $exclusive = 1;
     }
 
+    # The mode and times go with the transfer (the daemon sets them on the open file, as native
+    # does the mode) unless best_effort wants their failures ignored, which takes calls of
+    # their own.
+    my %set;
+    if (!$best_effort && !$src->{is_dir}) {
+        @set{qw(atime mtime)} = ($latime, $lmtime) if $copy_time && defined $lmtime && defined $path_abs;
+        $set{perm} = 1 if defined $perm;
+    }
     my $sent = do {
         local $self->{_autodie};
         $self->_put_bytes($path_abs, $content, $target, $writeoff, $exclusive, $perm, $mkpath, $overwrite,
-                          !!$atomic_remote, $block_size, $queue_size, $local);
+                          !!$atomic_remote, $block_size, $queue_size, $local, \%set);
     };
     if (!$sent) {
         if ($sent->{opened} && $cleanup && $self->{_error}) {
@@ -1082,7 +1091,7 @@ sub _put {
         # Native sets the mode on the open file before writing and the times after closing; both
         # land on the same file, so one setstat after the bytes has the same outcome.
         my $attrs = Net::SFTP::Foreign::Attributes->new;
-        $attrs->set_perm($perm) if defined $perm;
+        $attrs->set_perm($perm) if defined $perm && !$sent->{_perm_set};
         if ($src->{is_dir}) {
             if ($attrs->{flags}) {
                 $self->_best_effort($best_effort, setstat => $target, $attrs) or goto CLEANUP;
@@ -1091,7 +1100,7 @@ sub _put {
             $self->_set_error(SFTP_ERR_LOCAL_READ_ERROR, "Couldn't read from local file '$local'", "$!");
             goto CLEANUP;
         }
-        $attrs->set_amtime($latime, $lmtime) if $copy_time && defined $lmtime;
+        $attrs->set_amtime($latime, $lmtime) if $copy_time && defined $lmtime && !$sent->{_times_set};
         if ($attrs->{flags}) {
             $self->_best_effort($best_effort, setstat => $target, $attrs) or goto CLEANUP;
         }
@@ -1116,7 +1125,7 @@ sub _put_failed { my $opened = $_[0]; return bless { opened => $opened }, 'Net::
 # file the server will not open for writing is removed first when overwriting.
 sub _put_bytes {
     my ($self, $path_abs, $content, $remote, $writeoff, $exclusive, $perm, $mkpath, $overwrite, $numbered,
-        $block_size, $queue_size, $local) = @_;
+        $block_size, $queue_size, $local, $set) = @_;
     $self->_alive or return _put_failed(0);
     my $rpath = $self->_rel2abs($remote);
     my $removed;
@@ -1129,6 +1138,10 @@ sub _put_bytes {
             $p{offset} = 0 + $writeoff;
             $p{truncate} = JSON::PP::false();
         }
+        my $set_perm = $set->{perm} && !$NO_SET_PERM;
+        $p{set_perm} = JSON::PP::true() if $set_perm;
+        my $set_times = defined $set->{mtime} && defined $path_abs;
+        @p{qw(atime mtime)} = (0 + $set->{atime}, 0 + $set->{mtime}) if $set_times;
         my $env;
         if (defined $path_abs) {
             $env = $self->_call('put', { %p, local_file => $path_abs });
@@ -1138,9 +1151,18 @@ sub _put_bytes {
             _not_supported('put_content with resume') if $writeoff;
             $env = $self->_call('put_content', \%p, $bytes);
         }
+        if (!$env->{success} && $set_perm && ($env->{code} || '') eq 'E_USAGE'
+            && ($env->{error} || '') =~ /unknown parameter 'set_perm'/) {
+            # A daemon without it: the mode then takes a setstat of its own (docs/sftp.md).
+            $NO_SET_PERM = 1;
+            next;
+        }
         if ($env->{success}) {
             $self->_clear_error_and_status;
-            return $env->{result} || {};
+            my $r = $env->{result} || {};
+            $r->{_perm_set} = 1 if $set_perm;
+            $r->{_times_set} = 1 if $set_times;
+            return $r;
         }
         # Lost half-way: natively the file was open by then (and cleanup applies), unless the
         # daemon says it was the open that never got an answer.
@@ -1180,6 +1202,14 @@ sub _put_bytes {
             }
             $self->_remote_failed($env, SFTP_ERR_REMOTE_OPEN_FAILED, "Couldn't open remote file '$rpath'");
             return _put_failed(0);
+        }
+        if ($stage =~ /setstat/) {
+            $self->_remote_failed($env, SFTP_ERR_REMOTE_SETSTAT_FAILED, "Couldn't setstat remote file");
+            return _put_failed(1);
+        }
+        if ($stage eq 'close') {
+            $self->_remote_failed($env, SFTP_ERR_REMOTE_CLOSE_FAILED, "Couldn't close remote file");
+            return _put_failed(1);
         }
         $self->_remote_failed($env, SFTP_ERR_REMOTE_WRITE_FAILED, "Couldn't write to remote file")
             or $self->_set_error(SFTP_ERR_REMOTE_WRITE_FAILED, "Couldn't write to remote file", $env->{error});
