@@ -535,20 +535,32 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
     }
 
     /// <summary>get_content's buffer, sized from FSTAT when it can be, capped at the attachment limit.</summary>
-    private sealed class MemorySink(ulong? size, long limit, string what) : IDownloadSink
+    private sealed class MemorySink : IDownloadSink
     {
-        private byte[] _buffer = new byte[(int)Math.Min(size ?? 0, (ulong)Math.Min(limit, Array.MaxLength))];
+        private readonly long _limit;
+        private readonly string _what;
+        private byte[] _buffer;
+
+        public MemorySink(ulong? size, long limit, string what)
+        {
+            _limit = Math.Min(limit, Array.MaxLength);
+            _what = what;
+            // A file FSTAT says is too big fails before a byte is read.
+            if (size > (ulong)_limit) throw TooLarge();
+            _buffer = new byte[(int)(size ?? 0)];
+        }
 
         public long Length { get; private set; }
         public ReadOnlyMemory<byte> Content => _buffer.AsMemory(0, (int)Length);
 
+        private BridgeException TooLarge() => new(ErrorCodes.Limit,
+            $"{_what}: the file is larger than the attachment limit of {_limit} bytes (CPAN_BRIDGE_MAX_ATTACHMENT_BYTES); use get");
+
         public void Write(long offset, ReadOnlySpan<byte> data)
         {
             var end = offset + data.Length;
-            if (end > limit || end > Array.MaxLength)
-                throw new BridgeException(ErrorCodes.Limit,
-                    $"{what}: the file is larger than the attachment limit of {limit} bytes (CPAN_BRIDGE_MAX_ATTACHMENT_BYTES); use get");
-            if (end > _buffer.Length) Array.Resize(ref _buffer, (int)Math.Min(Math.Max(end, (long)_buffer.Length * 2), Math.Min(limit, Array.MaxLength)));
+            if (end > _limit) throw TooLarge();
+            if (end > _buffer.Length) Array.Resize(ref _buffer, (int)Math.Min(Math.Max(end, (long)_buffer.Length * 2), _limit));
             data.CopyTo(_buffer.AsSpan((int)offset));
             Length = Math.Max(Length, end);
         }

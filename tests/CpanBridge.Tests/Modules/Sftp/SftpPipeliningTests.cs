@@ -165,4 +165,19 @@ public class SftpPipeliningTests(ITestOutputHelper output)
         Assert.Contains(h, Error(broken));
         Assert.Equal(Error(broken), Error(await Fail(client, "realpath", new JsonObject { ["handle"] = h, ["path"] = "." })));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Get_content_of_a_file_over_the_attachment_limit_is_E_LIMIT_and_the_session_goes_on(bool noSize)
+    {
+        using var bridge = new SftpBridge(SshServer.None, trustTestServer: false);
+        bridge.Options.MaxAttachmentBytes = 100_000;
+        var (client, h, _, _) = await OpenFake(bridge, 250_000, 250_000, noSize);
+        var tooLarge = await Fail(client, "get_content", new JsonObject { ["handle"] = h, ["remote_file"] = "/fake/big" });
+        Assert.Equal("E_LIMIT", Code(tooLarge));
+        Assert.Contains("use get", Error(tooLarge));
+        var (got, _) = await Ok(client, "get", new JsonObject { ["handle"] = h, ["remote_file"] = "/fake/big", ["local_file"] = bridge.Local("big") });
+        Assert.Equal(250_000, got["bytes"]!.GetValue<long>());
+    }
 }
