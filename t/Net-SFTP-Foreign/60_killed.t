@@ -43,4 +43,24 @@ for my $case (qw(put_atomic get_atomic put get)) {
         ok(!$b || !exists $b->{$side}{'dest.bin'}, "killed $case: bridged leaves no dest.bin");
     }
 }
+# A server that stops answering (its sftp-server stopped with SIGSTOP) and a `timeout`: the
+# call gives up after it with "Connection to remote server stalled", as native, and the session
+# is finished.
+{
+    my $source = '127.0.0.120';
+    my $during = sub {
+        my $dir = "$SFTPDiff::CURRENT_LOCAL/work";
+        my $until = Time::HiRes::time() + 60;
+        Time::HiRes::sleep(0.02) until -e "$dir/ready" || Time::HiRes::time() > $until;
+        kill_session_server($source, 'STOP') or diag('stalled: stopped nothing');
+        open my $fh, '>', "$dir/go" or die;
+        close $fh;
+    };
+    my ($b, $n) = sftp_diff({ name => 'stalled', script => 'killed.pl', args => ['stalled', $source], timeout => 60,
+                              during => $during, local => { 'big.bin' => 'x' } });
+    kill_session_server($source, 'KILL');
+    like($n->{out}, qr/^stat on a stalled server => undef \| error 37 \[Connection to remote server stalled\] \| status 7 /m,
+         'stalled: native gives up after its timeout');
+    ok(!$b || $b->{secs} < 20, 'stalled: bridged gives up too') or diag("took $b->{secs} s");
+}
 done_testing;

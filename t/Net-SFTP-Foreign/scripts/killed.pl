@@ -7,13 +7,21 @@ use warnings;
 use FindBin ();
 BEGIN { require "$FindBin::Bin/sftp_test_lib.pl" }
 use Net::SFTP::Foreign;
+use Time::HiRes ();
 our $REMOTE;
 
 my ($case, $source) = @ARGV;
-my $sftp = Net::SFTP::Foreign->new($ENV{CPAN_BRIDGE_TEST_SSH_HOST}, sftp_opts(more => ['-o', "BindAddress=$source"]));
+my $sftp = Net::SFTP::Foreign->new($ENV{CPAN_BRIDGE_TEST_SSH_HOST},
+                                   sftp_opts(more => ['-o', "BindAddress=$source"], $case eq 'stalled' ? (timeout => 3) : ()));
 show('new', $sftp, 'x');
 $sftp->setcwd($REMOTE) or die $sftp->error;
-if ($case eq 'put_atomic') {
+if ($case eq 'stalled') {
+    # the harness stops (SIGSTOP) the session's sftp-server once this file is there
+    open my $fh, '>', 'ready' or die;
+    close $fh;
+    Time::HiRes::sleep(0.05) until -e 'go';
+    show('stat on a stalled server', $sftp, $sftp->stat('.'));
+} elsif ($case eq 'put_atomic') {
     show('put atomic', $sftp, $sftp->put('big.bin', 'dest.bin', atomic => 1));
     print 'remote dest.bin: ', (-e "$REMOTE/dest.bin" ? 'exists' : 'absent'), "\n";
 } elsif ($case eq 'get_atomic') {
