@@ -14,7 +14,7 @@ plan skip_all => $why unless $ok;
 ($ok, $why) = native_ok();
 plan skip_all => $why unless $ok;
 
-for my $case (qw(wrong_password no_key unknown_host_key refused autodie)) {
+for my $case (qw(wrong_password no_key unknown_host_key refused more_string autodie)) {
     SKIP: {
         skip('no password for the test user', 6) if $case eq 'wrong_password' && !$ENV{CPAN_BRIDGE_TEST_SSH_PASSWORD};
         my ($b, $n) = sftp_diff({ name => "auth $case", script => 'auth.pl', args => [$case], timeout => 60 });

@@ -25,6 +25,9 @@ if ($case eq 'wrong_password') {
                                     more => [@unknown_host, '-o', 'StrictHostKeyChecking=ask']);
 } elsif ($case eq 'refused') {
     $sftp = Net::SFTP::Foreign->new($host, %o, port => 1, more => [@known, '-o', 'BatchMode=yes']);
+} elsif ($case eq 'more_string') {
+    # one string where a list was meant: native warns, and ssh gets it as one argument
+    $sftp = Net::SFTP::Foreign->new($host, %o, more => "-i $ENV{CPAN_BRIDGE_TEST_SSH_KEY}");
 } elsif ($case eq 'autodie') {
     $sftp = eval { Net::SFTP::Foreign->new($host, %o, autodie => 1, more => [@known, '-o', 'BatchMode=yes', '-o', 'IdentityFile=/nonexistent', '-o', 'IdentitiesOnly=yes']) };
     print "autodie new: ", ($@ || "lived\n");

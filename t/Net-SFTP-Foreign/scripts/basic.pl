@@ -71,6 +71,23 @@ show('lstat link', $sftp, $sftp->lstat('link.txt'));
 show('stat link', $sftp, $sftp->stat('link.txt'));
 show('readlink', $sftp, $sftp->readlink('link.txt'));
 
+print 'ls follow_links: ', entries($sftp->ls('.', follow_links => 1, wanted => qr/^link/)), "\n";
+print 'ls realpath: ', join(',', map { s/^\Q$REMOTE\E/REMOTE/r } @{ $sftp->ls('in', realpath => 1, names_only => 1, ordered => 1) }), "\n";
+print 'glob ignore_case: ', join(',', $sftp->glob('IN/*.CSV', ignore_case => 1, names_only => 1)), "\n";
+print 'glob wanted: ', join(',', map { $_->{filename} } $sftp->glob('in/*', wanted => sub { $_[1]{a}->size < 10 })), "\n";
+print 'glob no match: ', scalar($sftp->glob('in/*.xls')), "\n";
+my $da = Net::SFTP::Foreign::Attributes->new;
+$da->set_perm(0700);
+show('mkdir attrs', $sftp, $sftp->mkdir('private', $da));
+show('stat private', $sftp, $sftp->stat('private'));
+show('mkpath attrs', $sftp, $sftp->mkpath('p2/q2', $da));
+show('stat p2', $sftp, $sftp->stat('p2/q2'));
+show('put best_effort', $sftp, $sftp->put('report.csv', 'in/best.csv', best_effort => 1, perm => 0604));
+show('stat best', $sftp, $sftp->stat('in/best.csv'));
+show('remove best', $sftp, $sftp->remove('in/best.csv'));
+show('atomic_rename', $sftp, $sftp->atomic_rename('in/note.txt', 'in/note2.txt'));
+show('rename back', $sftp, $sftp->rename('in/note2.txt', 'in/note.txt'));
+
 my $a = Net::SFTP::Foreign::Attributes->new;
 $a->set_perm(0600);
 show('setstat perm', $sftp, $sftp->setstat('in/note.txt', $a));

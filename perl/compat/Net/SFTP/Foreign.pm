@@ -117,10 +117,12 @@ sub _replay_ssh_stderr {
     return unless defined $err;
     $err = join('', map { /\n\z/ ? $_ : "$_\n" } @$err) if ref $err eq 'ARRAY';
     return unless length $err;
-    # ssh ends every message it logs with CRLF; the daemon may hand over lines, so they are
-    # given back the ending ssh wrote.
+    # ssh ends the messages it logs with CRLF and the few it prints itself (the unreadable
+    # identity file warning) with LF; the daemon hands over lines, so each gets the ending ssh
+    # gave it.
     $err .= "\n" unless $err =~ /\n\z/;
     $err =~ s/\r*\n/\r\n/g;
+    $err =~ s/^(Warning: Identity file [^\r\n]*)\r\n/$1\n/mg;
     return if $self->{_stderr_discard};
     my $fh = $self->{_stderr_fh} || \*STDERR;
     local $\;
