@@ -41,7 +41,8 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
             .Optional("env", ParamType.Object).Stateful();
         module.Function("connect", Connect).Required("hostname", ParamType.String).Optional("username", ParamType.String)
             .Optional("password", ParamType.String).Optional("private_key_file", ParamType.String)
-            .Optional("port", ParamType.Integer).Optional("timeout", ParamType.Number).Stateful();
+            .Optional("port", ParamType.Integer).Optional("timeout", ParamType.Number).Optional("more", ParamType.Array)
+            .Optional("env", ParamType.Object).Stateful();
         module.Function("close", Close).Optional("handle", ParamType.Handle).Stateful();
         module.Function("disconnect", Close).Optional("handle", ParamType.Handle).Stateful();
         module.Function("realpath", Guard(Realpath)).Optional("handle", ParamType.Handle).Required("path", ParamType.String).Stateful();
@@ -65,9 +66,10 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
             .Required("remote_file", ParamType.String).Optional("offset", ParamType.Integer).Optional("truncate", ParamType.Boolean)
             .Optional("exclusive", ParamType.Boolean).Optional("perm", ParamType.Integer).Optional("block_size", ParamType.Integer)
             .Optional("queue_size", ParamType.Integer).Optional("atime", ParamType.Integer).Optional("mtime", ParamType.Integer)
-            .Stateful();
+            .Optional("set_perm", ParamType.Boolean).Stateful();
         module.Function("put_content", Guard(PutContent)).Optional("handle", ParamType.Handle).Required("remote_file", ParamType.String)
-            .Optional("exclusive", ParamType.Boolean).Optional("perm", ParamType.Integer).Stateful();
+            .Optional("exclusive", ParamType.Boolean).Optional("perm", ParamType.Integer).Optional("atime", ParamType.Integer)
+            .Optional("mtime", ParamType.Integer).Optional("set_perm", ParamType.Boolean).Stateful();
         module.Function("get", Guard(Get)).Optional("handle", ParamType.Handle).Required("remote_file", ParamType.String)
             .Required("local_file", ParamType.String).Optional("offset", ParamType.Integer).Optional("perm", ParamType.Integer)
             .Optional("block_size", ParamType.Integer).Optional("queue_size", ParamType.Integer).Optional("atime", ParamType.Integer)
@@ -80,18 +82,8 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
     private async ValueTask<Reply> Open(CallContext call)
     {
         var p = call.Params;
-        var more = new List<string>();
-        if (p.Has("more"))
-            foreach (var arg in p.Get("more").EnumerateArray())
-                more.Add(arg.ValueKind is JsonValueKind.String or JsonValueKind.Number ? arg.ToString()
-                    : throw BridgeException.Usage($"{call.Function.FullName}: 'more' must be an array of ssh arguments (strings)"));
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (p.Has("env"))
-            foreach (var variable in p.Get("env").EnumerateObject())
-                environment[variable.Name] = variable.Value.ValueKind == JsonValueKind.String ? variable.Value.GetString()!
-                    : throw BridgeException.Usage($"{call.Function.FullName}: env.{variable.Name} must be a string");
         var target = Target(call, p.GetString("host"), p.GetStringOrNull("user"), p.Has("port") ? p.GetInt64("port") : null,
-            p.GetStringOrNull("password"), p.GetStringOrNull("key_path"), more, environment, p.GetStringOrNull("ssh_cmd") ?? "ssh");
+            p.GetStringOrNull("password"), p.GetStringOrNull("key_path"), p.GetStringOrNull("ssh_cmd") ?? "ssh");
         var (handle, session, home) = await StartSession(call, target);
         var extensions = new JsonObject();
         foreach (var (name, data) in session.Extensions) extensions[name] = data;
@@ -101,6 +93,7 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
             ["server_version"] = session.ServerVersion,
             ["extensions"] = extensions,
             ["home"] = home,
+            ["ssh_stderr"] = session.SshStderr,
         });
     }
 
@@ -109,15 +102,27 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
     {
         var p = call.Params;
         var target = Target(call, p.GetString("hostname"), p.GetStringOrNull("username"), p.Has("port") ? p.GetInt64("port") : null,
-            p.GetStringOrNull("password"), p.GetStringOrNull("private_key_file"), [], new Dictionary<string, string>(), "ssh");
-        var (handle, _, home) = await StartSession(call, target);
-        return Reply.Of(new JsonObject { ["handle"] = handle, ["connected"] = true, ["home"] = home });
+            p.GetStringOrNull("password"), p.GetStringOrNull("private_key_file"), "ssh");
+        var (handle, session, home) = await StartSession(call, target);
+        return Reply.Of(new JsonObject { ["handle"] = handle, ["connected"] = true, ["home"] = home, ["ssh_stderr"] = session.SshStderr });
     }
 
+    /// <summary>The login of open/connect; 'more', 'env' and 'timeout' are read here for both.</summary>
     private static SshTarget Target(CallContext call, string host, string? user, long? port, string? password, string? keyPath,
-        List<string> more, Dictionary<string, string> environment, string sshCommand)
+        string sshCommand)
     {
         var function = call.Function.FullName;
+        var p = call.Params;
+        var more = new List<string>();
+        if (p.Has("more"))
+            foreach (var arg in p.Get("more").EnumerateArray())
+                more.Add(arg.ValueKind is JsonValueKind.String or JsonValueKind.Number ? arg.ToString()
+                    : throw BridgeException.Usage($"{function}: 'more' must be an array of ssh arguments (strings)"));
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (p.Has("env"))
+            foreach (var variable in p.Get("env").EnumerateObject())
+                environment[variable.Name] = variable.Value.ValueKind == JsonValueKind.String ? variable.Value.GetString()!
+                    : throw BridgeException.Usage($"{function}: env.{variable.Name} must be a string");
         // ssh would read a host or user starting with '-' as an option (-oProxyCommand=...).
         if (host.Length == 0 || host.StartsWith('-'))
             throw BridgeException.Usage($"{function}: host '{host}' is not a host name");
@@ -362,19 +367,28 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
         var flags = SftpOpenFlags.Write | SftpOpenFlags.Create | (truncate ? SftpOpenFlags.Truncate : 0)
             | (p.GetBoolean("exclusive") ? SftpOpenFlags.Exclusive : 0);
         var createAttrs = p.Has("perm") ? new SftpAttrs { Perm = Mode(call, "perm") } : SftpAttrs.Empty;
-        var handle = await session.OpenFileAsync(what, remote, flags, createAttrs, call.Cancellation);
+        // The mode an OPEN asks for is cut by the server's umask and ignored for a file that
+        // exists; set_perm applies it to the handle after the writes, with the times if any.
+        var late = Times(call);
+        if (p.GetBoolean("set_perm"))
+        {
+            if (!p.Has("perm")) throw BridgeException.Usage($"{call.Function.FullName}: set_perm needs perm");
+            late ??= new SftpAttrs();
+            late.Perm = createAttrs.Perm;
+        }
+        var handle = await Step("open", session.OpenFileAsync(what, remote, flags, createAttrs, call.Cancellation));
         long bytes;
         try
         {
-            bytes = await session.WriteAllAsync(what, handle, source, shape, call.Cancellation);
-            if (Times(call) is { } times) await session.FsetstatAsync(what, handle, times, call.Cancellation);
+            bytes = await Step("write", session.WriteAllAsync(what, handle, source, shape, call.Cancellation));
+            if (late is not null) await Step("fsetstat", session.FsetstatAsync(what, handle, late, call.Cancellation));
         }
         catch
         {
             await session.CloseQuietlyAsync(handle, CancellationToken.None);
             throw;
         }
-        await session.CloseHandleAsync(what, handle, call.Cancellation);
+        await Step("close", session.CloseHandleAsync(what, handle, call.Cancellation));
         return bytes;
     }
 
@@ -412,17 +426,17 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
         TransferShape shape, Func<SftpAttrs, IDownloadSink> openSink)
     {
         var what = $"{call.Function.Name} {remote}";
-        var handle = await session.OpenFileAsync(what, remote, SftpOpenFlags.Read, SftpAttrs.Empty, call.Cancellation);
+        var handle = await Step("open", session.OpenFileAsync(what, remote, SftpOpenFlags.Read, SftpAttrs.Empty, call.Cancellation));
         long bytes;
         SftpAttrs attrs;
         try
         {
-            attrs = await session.FstatAsync(what, handle, call.Cancellation);
+            attrs = await Step("fstat", session.FstatAsync(what, handle, call.Cancellation));
             var sizeHint = attrs.Size ?? (call.Params.Has("size_hint") ? (ulong)Math.Max(0, call.Params.GetInt64("size_hint")) : null);
             var sink = openSink(attrs);
             try
             {
-                bytes = await session.ReadAllAsync(what, handle, sink, shape, sizeHint, call.Cancellation);
+                bytes = await Step("read", session.ReadAllAsync(what, handle, sink, shape, sizeHint, call.Cancellation));
             }
             finally
             {
@@ -434,8 +448,34 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
             await session.CloseQuietlyAsync(handle, CancellationToken.None);
             throw;
         }
-        await session.CloseHandleAsync(what, handle, call.Cancellation);
+        await Step("close", session.CloseHandleAsync(what, handle, call.Cancellation));
         return (bytes, attrs);
+    }
+
+    /// <summary>
+    /// Names the SFTP request of a transfer a remote failure came from (data.request: open,
+    /// write, read, fstat, fsetstat, close), which Net::SFTP::Foreign words differently.
+    /// Local file errors are told apart by their local_errno instead.
+    /// </summary>
+    private static async Task<T> Step<T>(string request, Task<T> step)
+    {
+        try
+        {
+            return await step;
+        }
+        catch (BridgeException e) when (e.Code == ErrorCodes.Native && e.Data is { } data && !data.ContainsKey("local_errno"))
+        {
+            if (!data.ContainsKey("request")) data["request"] = request;
+            throw;
+        }
+    }
+
+    private static async Task Step(string request, Task step) => await Step(request, AsValue(step));
+
+    private static async Task<bool> AsValue(Task step)
+    {
+        await step;
+        return true;
     }
 
     // ---- parameters ----------------------------------------------------------------------------

@@ -49,6 +49,8 @@ internal sealed partial class SftpSession : IDisposable
     public uint ServerVersion { get; private set; }
     public Dictionary<string, string> Extensions { get; } = new(StringComparer.Ordinal);
     public int SshPid => _ssh.Pid;
+    /// <summary>What ssh has written to stderr so far (a login that worked may still have warned).</summary>
+    public string SshStderr => _ssh.StderrTail;
 
     /// <summary>"sftp.session#3 (user@host:port)" once the module has a handle for it.</summary>
     public string Name

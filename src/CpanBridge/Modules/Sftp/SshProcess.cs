@@ -56,8 +56,8 @@ internal sealed record SshTarget(
 }
 
 /// <summary>
-/// One running ssh client: its stdin and stdout are the SFTP pipes, its stderr is kept (last
-/// lines) and logged. Prompts go to a private askpass helper (<see cref="Askpass"/>), never to
+/// One running ssh client: its stdin and stdout are the SFTP pipes, its stderr is kept (the last
+/// lines as ssh wrote them, CRLF endings included, for the script's stderr) and logged. Prompts go to a private askpass helper (<see cref="Askpass"/>), never to
 /// a terminal, so nothing can wait for a human.
 /// </summary>
 internal sealed class SshProcess : IDisposable
@@ -116,11 +116,12 @@ internal sealed class SshProcess : IDisposable
     /// <summary>The password file is needed only until authentication is over.</summary>
     public void ForgetPassword() => _askpass.Dispose();
 
+    /// <summary>The kept lines, each with the line end ssh wrote.</summary>
     public string StderrTail
     {
         get
         {
-            lock (_stderr) return string.Join("\n", _stderr);
+            lock (_stderr) return string.Concat(_stderr);
         }
     }
 
@@ -168,17 +169,29 @@ internal sealed class SshProcess : IDisposable
 
     private async Task KeepStderrAsync(StreamReader stderr, Log log)
     {
+        var buffer = new char[4096];
+        var line = new StringBuilder();
+        void Keep()
+        {
+            var text = line.ToString();
+            line.Clear();
+            lock (_stderr)
+            {
+                _stderr.Enqueue(text);
+                while (_stderr.Count > KeptStderrLines) _stderr.Dequeue();
+            }
+            if (text.Trim().Length > 0) log.Info($"sftp: {Label}: ssh: {text.TrimEnd()}");
+        }
         try
         {
-            while (await stderr.ReadLineAsync() is { } line)
-            {
-                lock (_stderr)
+            int count;
+            while ((count = await stderr.ReadAsync(buffer)) > 0)
+                foreach (var c in buffer.AsSpan(0, count))
                 {
-                    _stderr.Enqueue(line);
-                    while (_stderr.Count > KeptStderrLines) _stderr.Dequeue();
+                    line.Append(c);
+                    if (c == '\n') Keep();
                 }
-                if (line.Trim().Length > 0) log.Info($"sftp: {Label}: ssh: {line}");
-            }
+            if (line.Length > 0) Keep();
         }
         catch (IOException)
         {

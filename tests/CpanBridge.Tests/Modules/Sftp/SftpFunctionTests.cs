@@ -162,6 +162,7 @@ public class SftpFunctionTests(ITestOutputHelper output)
 
         var exclusive = await Fail(client, "put", new JsonObject { ["handle"] = h, ["local_file"] = local, ["remote_file"] = bridge.Remote("out.bin"), ["exclusive"] = true });
         Assert.Equal(4, Status(exclusive));
+        Assert.Equal("open", Data(exclusive)["request"]!.GetValue<string>());
         Assert.StartsWith($"put {bridge.Remote("out.bin")}: ", Error(exclusive));
 
         // An empty file goes and comes back as an empty file.
@@ -174,6 +175,32 @@ public class SftpFunctionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Set_perm_applies_the_mode_to_the_open_handle_even_for_a_file_that_exists()
+    {
+        if (SshServer.Find(output) is not { } server) return;
+        using var bridge = new SftpBridge(server);
+        var (client, h) = await bridge.OpenAsync();
+        File.WriteAllText(bridge.Local("f"), "content");
+        await Ok(client, "put_content", new JsonObject { ["handle"] = h, ["remote_file"] = bridge.Remote("f"), ["perm"] = 0x1A4 /* 0644 */ }, "old"u8.ToArray());
+        // Without set_perm the OPEN's mode does not touch a file that exists.
+        await Ok(client, "put", new JsonObject { ["handle"] = h, ["local_file"] = bridge.Local("f"), ["remote_file"] = bridge.Remote("f"), ["perm"] = 0x180 });
+        Assert.Equal((UnixFileMode)0x1A4, File.GetUnixFileMode(bridge.Remote("f")));
+        await Ok(client, "put", new JsonObject
+        {
+            ["handle"] = h, ["local_file"] = bridge.Local("f"), ["remote_file"] = bridge.Remote("f"), ["perm"] = 0x180, ["set_perm"] = true, ["mtime"] = 1600000000,
+        });
+        Assert.Equal((UnixFileMode)0x180, File.GetUnixFileMode(bridge.Remote("f")));
+        Assert.Equal(1600000000, new DateTimeOffset(File.GetLastWriteTimeUtc(bridge.Remote("f"))).ToUnixTimeSeconds());
+        // The server's umask (022) cuts an OPEN's 0777; set_perm gives the mode asked for.
+        await Ok(client, "put_content", new JsonObject { ["handle"] = h, ["remote_file"] = bridge.Remote("g"), ["perm"] = 0x1FF, ["set_perm"] = 1, ["atime"] = 1, ["mtime"] = 2 }, "g"u8.ToArray());
+        Assert.Equal((UnixFileMode)0x1FF, File.GetUnixFileMode(bridge.Remote("g")));
+        Assert.Equal(2, new DateTimeOffset(File.GetLastWriteTimeUtc(bridge.Remote("g"))).ToUnixTimeSeconds());
+        var noPerm = await Fail(client, "put_content", new JsonObject { ["handle"] = h, ["remote_file"] = bridge.Remote("g"), ["set_perm"] = true }, "g"u8.ToArray());
+        Assert.Equal("E_USAGE", Code(noPerm));
+        Assert.Contains("set_perm needs perm", Error(noPerm));
+    }
+
+    [Fact]
     public async Task Local_file_errors_carry_the_errno_and_nothing_is_created_remotely()
     {
         if (SshServer.Find(output) is not { } server) return;
@@ -181,6 +208,7 @@ public class SftpFunctionTests(ITestOutputHelper output)
         var (client, h) = await bridge.OpenAsync();
         var missing = await Fail(client, "put", new JsonObject { ["handle"] = h, ["local_file"] = bridge.Local("missing"), ["remote_file"] = bridge.Remote("never") });
         Assert.Equal("E_NATIVE", Code(missing));
+        Assert.False(Data(missing).ContainsKey("request"));
         Assert.Equal(2, Data(missing)["local_errno"]!.GetValue<int>());
         Assert.Equal("No such file or directory", Data(missing)["local_error"]!.GetValue<string>());
         Assert.False(File.Exists(bridge.Remote("never")));
@@ -230,7 +258,9 @@ public class SftpFunctionTests(ITestOutputHelper output)
         var (empty, none) = await Ok(client, "get_content", new JsonObject { ["handle"] = h, ["remote_file"] = bridge.Remote("none") });
         Assert.Equal(0, empty["bytes"]!.GetValue<int>());
         Assert.True(none is null || none.Length == 0);
-        Assert.Equal(3, Status(await Fail(client, "get_content", new JsonObject { ["handle"] = h, ["remote_file"] = "/etc/shadow" })));
+        var denied = await Fail(client, "get_content", new JsonObject { ["handle"] = h, ["remote_file"] = "/etc/shadow" });
+        Assert.Equal(3, Status(denied));
+        Assert.Equal("open", Data(denied)["request"]!.GetValue<string>());
     }
 
     [Fact]

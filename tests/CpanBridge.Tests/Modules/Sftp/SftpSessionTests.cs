@@ -59,6 +59,47 @@ public class SftpSessionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_raw_API_connect_takes_ssh_options_and_the_script_s_environment_too()
+    {
+        if (SshServer.Find(output) is not { } server) return;
+        using var bridge = new SftpBridge(server, trustTestServer: false);
+        var client = bridge.Connect();
+        var (connected, _) = await Ok(client, "connect", new JsonObject
+        {
+            ["hostname"] = server.Host,
+            ["port"] = server.Port,
+            ["username"] = server.User,
+            ["private_key_file"] = server.Key,
+            ["more"] = new JsonArray([.. server.TrustOptions().Select(a => (JsonNode)a)]),
+            ["env"] = new JsonObject { ["LC_ALL"] = "C" },
+        });
+        Assert.True(connected["connected"]!.GetValue<bool>());
+        Assert.Equal("", connected["ssh_stderr"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task What_ssh_says_on_a_login_that_works_comes_back_with_open()
+    {
+        if (SshServer.Find(output) is not { } server) return;
+        using var bridge = new SftpBridge(server, trustTestServer: false);
+        var client = bridge.Connect();
+        var knownHosts = bridge.Local("known_hosts");
+        var (opened, _) = await Ok(client, "open", new JsonObject
+        {
+            ["host"] = server.Host,
+            ["port"] = server.Port,
+            ["user"] = server.User,
+            ["key_path"] = server.Key,
+            ["more"] = new JsonArray("-o", "UserKnownHostsFile=" + knownHosts, "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=no"),
+        });
+        var said = opened["ssh_stderr"]!.GetValue<string>();
+        output.WriteLine(said);
+        Assert.StartsWith("Warning: Permanently added", said);
+        Assert.EndsWith("to the list of known hosts.\r\n", said);
+        Assert.Contains("Warning: Permanently added", bridge.LogText.ToString());
+    }
+
+    [Fact]
     public async Task Password_login_works_and_the_password_is_on_no_command_line_in_no_log_and_in_no_file_after_the_login()
     {
         if (SshServer.Find(output) is not { } server) return;
@@ -122,7 +163,8 @@ public class SftpSessionTests(ITestOutputHelper output)
         Assert.Contains($"{server.User}@{server.Host}:{server.Port}", Error(failed));
         Assert.Equal("failed", Data(failed)["connection"]!.GetValue<string>());
         Assert.Equal(255, Data(failed)["ssh_exit"]!.GetValue<int>());
-        Assert.Contains("Permission denied", Data(failed)["ssh_stderr"]!.GetValue<string>());
+        // As ssh wrote it (CRLF line ends), for the script's stderr.
+        Assert.EndsWith("Permission denied (publickey,password).\r\n", Data(failed)["ssh_stderr"]!.GetValue<string>());
         Assert.Null(Data(failed)["status"]);
         Assert.DoesNotContain("not-" + server.Password, bridge.LogText.ToString());
         Assert.Empty(Directory.GetDirectories(bridge.Directory, "askpass-*"));

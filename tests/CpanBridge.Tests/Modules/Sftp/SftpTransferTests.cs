@@ -98,6 +98,7 @@ public class SftpTransferTests(ITestOutputHelper output)
         Assert.Equal("lost", Data(failed)["connection"]!.GetValue<string>());
         Assert.Null(Data(failed)["status"]);
         Assert.Equal(255, Data(failed)["ssh_exit"]!.GetValue<int>());
+        Assert.Equal("write", Data(failed)["request"]!.GetValue<string>());
         Assert.True(new FileInfo(remote.FullName).Length < 64L * 1024 * 1024);
 
         var later = await Fail(client, "stat", new JsonObject { ["handle"] = h, ["path"] = "." });
@@ -128,6 +129,7 @@ public class SftpTransferTests(ITestOutputHelper output)
         var (failed, _) = await client.ReadAsync(TimeSpan.FromSeconds(20));
         Assert.False(failed["success"]!.GetValue<bool>());
         Assert.Equal("lost", Data(failed)["connection"]!.GetValue<string>());
+        Assert.Equal("read", Data(failed)["request"]!.GetValue<string>());
         Assert.Contains(h, Error(failed));
         var left = new FileInfo(local).Length;
         Assert.InRange(left, 1, 64L * 1024 * 1024 - 1);
