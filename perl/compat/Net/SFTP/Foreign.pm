@@ -350,7 +350,8 @@ sub _open_failed {
 
 sub autodisconnect {
     my ($self, $ad) = @_;
-    croak "bad value '$ad' for autodisconnect" if defined $ad && $ad !~ /\A[0-2]\z/;
+    # compared as numbers, as native compares them
+    croak "bad value '$ad' for autodisconnect" if defined $ad && $ad != 0 && $ad != 1 && $ad != 2;
     $self->{_autodisconnect} = $ad;
     return 1;
 }
