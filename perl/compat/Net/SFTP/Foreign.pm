@@ -136,6 +136,9 @@ sub _replay_ssh_stderr {
 # One call on this session's handle; returns the envelope.
 sub _call {
     my ($self, $function, $params, $attachment) = @_;
+    # Without its handle a call would reach the connection's current session, someone else's.
+    return { success => 0, code => 'E_HANDLE', error => 'this Net::SFTP::Foreign object has no session' }
+        unless defined $self->{_handle};
     my %p = (%{ $params || {} }, handle => $self->{_handle});
     return _bridge()->call('sftp', $function, \%p, defined $attachment ? { attachment => $attachment } : ());
 }
@@ -350,6 +353,7 @@ sub _open_failed {
 
 sub autodisconnect {
     my ($self, $ad) = @_;
+    $self->{_pid} = $$;
     # compared as numbers, as native compares them
     croak "bad value '$ad' for autodisconnect" if defined $ad && $ad != 0 && $ad != 1 && $ad != 2;
     $self->{_autodisconnect} = $ad;
@@ -372,7 +376,11 @@ sub DESTROY {
     local ($?, $!, $@);
     my ($self) = @_;
     return unless defined $self->{_handle};
-    return if defined $self->{_autodisconnect} && $self->{_autodisconnect} == 0;
+    my $ad = $self->{_autodisconnect};
+    return if defined $ad && $ad == 0;
+    # By default only the process that made the session ends it (a forked child's copy of the
+    # object goes away quietly), as native does.
+    return if (!defined $ad || $ad == 2) && $self->{_pid} != $$;
     eval { $self->disconnect; 1 };
     return;
 }
