@@ -224,6 +224,13 @@ public class SftpFunctionTests(ITestOutputHelper output)
         var remoteMissing = await Fail(client, "get", new JsonObject { ["handle"] = h, ["remote_file"] = bridge.Remote("nope"), ["local_file"] = bridge.Local("x") });
         Assert.Equal(2, Status(remoteMissing));
         Assert.False(File.Exists(bridge.Local("x")));
+        // A directory opens for reading but every READ fails: the answers still in flight are
+        // collected, the handle closed, and the first failure reported as the READ's.
+        var readDir = await Fail(client, "get", new JsonObject { ["handle"] = h, ["remote_file"] = bridge.RemoteDir, ["local_file"] = bridge.Local("dir.copy") });
+        output.WriteLine(readDir.ToJsonString());
+        Assert.Equal(4, Status(readDir));
+        Assert.Equal("read", Data(readDir)["request"]!.GetValue<string>());
+        Assert.Equal(4, Status(await Fail(client, "get_content", new JsonObject { ["handle"] = h, ["remote_file"] = bridge.RemoteDir })));
         // The session is still good after all of that.
         var (content, bytes) = await Ok(client, "get_content", new JsonObject { ["handle"] = h, ["remote_file"] = bridge.Remote("r") });
         Assert.Equal("r", Encoding.ASCII.GetString(bytes!));
