@@ -1460,7 +1460,7 @@ sub get {
         }
         $self->_clear_error_and_status;
         if ($copy_time) {
-            unless (utime($atime, $mtime, $local) || $best_effort) {
+            unless (CORE::utime($atime, $mtime, $local) || $best_effort) {
                 $self->_set_error(SFTP_ERR_LOCAL_UTIME_FAILED, "Can't utime $local", $!);
                 goto CLEANUP;
             }
