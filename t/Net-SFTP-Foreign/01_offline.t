@@ -18,4 +18,11 @@ like($n->{out}, qr/^done$/m, 'the native run went through') or diag($n->{err});
 is($b->{out}, $n->{out}, 'stdout');
 is($b->{err}, $n->{err}, 'stderr');
 is($b->{status}, $n->{status}, 'exit status');
+
+# Process mode (CPAN_BRIDGE_DAEMON=0, one process per call) cannot hold a session: new says so.
+my ($st, $out, $err) = BridgeTest::run_perl(
+    'use Net::SFTP::Foreign; my $s = Net::SFTP::Foreign->new("127.0.0.1", port => 1); printf "%d %s\n", $s->error, $s->error;',
+    env => { CPAN_BRIDGE_DAEMON => 0, PERL5LIB => "$BridgeTest::ROOT/perl/compat:$BridgeTest::ROOT/perl/lib" }, timeout => 120);
+like($out, qr/^37 Connection to remote server is broken: cpanbridge: E_STATEFUL: sftp\.open keeps state/, 'process mode: a clear error from new')
+    or diag("$out$err");
 done_testing;
