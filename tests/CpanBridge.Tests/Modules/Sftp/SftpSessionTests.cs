@@ -200,6 +200,41 @@ public class SftpSessionTests(ITestOutputHelper output)
         Assert.Equal("", File.ReadAllText(emptyKnownHosts));
     }
 
+    [Theory]
+    [InlineData("cpanbridge-test@127.0.0.1's password: ")]
+    [InlineData("(cpanbridge-test@127.0.0.1) Password: ")]
+    [InlineData("Enter passphrase for key '/root/.ssh/id_ed25519': ")]
+    public async Task The_askpass_helper_gives_the_password_once_says_no_to_host_keys_and_nothing_to_other_questions(string prompt)
+    {
+        using var bridge = new SftpBridge(SshServer.None, trustTestServer: false);
+        var client = bridge.Connect();
+        // An "ssh" that asks what the real one would, records the answers and gives up.
+        var fakeSsh = bridge.Local("asking-ssh");
+        var answers = bridge.Local("answers");
+        File.WriteAllText(fakeSsh, $$"""
+            #!/bin/sh
+            ask() { a=$("$SSH_ASKPASS" "$1"); s=$?; printf '%s=[%s] %s\n' "$2" "$a" "$s"; }
+            {
+              echo "require=$SSH_ASKPASS_REQUIRE"
+              ask "{{prompt}}" first
+              ask "{{prompt}}" again
+              ask "The authenticity of host '[h]:1' can't be established.
+            Are you sure you want to continue connecting (yes/no/[fingerprint])? " hostkey
+              ask "Verification code: " other
+            } > "{{answers}}"
+            exit 255
+
+            """.Replace("\r\n", "\n"));
+        File.SetUnixFileMode(fakeSsh, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        var failed = await Fail(client, "open", new JsonObject { ["host"] = "h", ["ssh_cmd"] = fakeSsh, ["password"] = "s3cret 'x\\" });
+        Assert.Equal("failed", Data(failed)["connection"]!.GetValue<string>());
+        Assert.Equal(255, Data(failed)["ssh_exit"]!.GetValue<int>());
+        Assert.Equal(
+            "require=force\nfirst=[s3cret 'x\\] 0\nagain=[] 1\nhostkey=[no] 0\nother=[] 1\n",
+            File.ReadAllText(answers));
+        Assert.Empty(Directory.GetDirectories(bridge.Directory, "askpass-*"));
+    }
+
     [Fact]
     public async Task A_server_that_never_answers_INIT_times_out_and_the_ssh_process_is_gone()
     {
