@@ -46,7 +46,7 @@ for my $args (['a', 'b'], ['a/', 'b'], ['/a', '../b'], ['a', '/b'], ['./a', './b
 }
 
 for my $code (sub { Net::SFTP::Foreign->new() }, sub { Net::SFTP::Foreign->new(user => 'x') },
-              sub { Net::SFTP::Foreign->new('h', bogus => 1, other => 2) }, sub { Net::SFTP::Foreign->new('h', timeout => -1) },
+              sub { Net::SFTP::Foreign->new('h', bogus => 1) }, sub { Net::SFTP::Foreign->new('h', timeout => -1) },
               sub { Net::SFTP::Foreign->new('h', autodisconnect => 5) },
               sub { Net::SFTP::Foreign->new('h', password => 'x', ask_for_username_at_login => 1) }) {
     eval { $code->() };

@@ -573,7 +573,7 @@ sub rename {
     my $overwrite = delete $opts{overwrite};
     my $numbered = delete $opts{numbered};
     croak "'overwrite' and 'numbered' options can not be used together" if $overwrite && $numbered;
-    _croak_bad_options(keys %opts) if %opts;
+    _croak_bad_options(sort keys %opts) if %opts;
     if ($overwrite) {
         return 1 if $self->atomic_rename($old, $new);
         return undef if $self->{_status} != SSH2_FX_OP_UNSUPPORTED;
@@ -637,7 +637,7 @@ sub setcwd {
     $self->_clear_error_and_status;
     my $check = delete $opts{check};
     $check = 1 unless defined $check;
-    _croak_bad_options(keys %opts) if %opts;
+    _croak_bad_options(sort keys %opts) if %opts;
     if (defined $cwd) {
         if ($check) {
             $cwd = $self->realpath($cwd);
@@ -729,7 +729,7 @@ sub ls {
     my $realpath = delete $opts{realpath};
     delete $opts{queue_size};
     my $wanted = delete $opts{_wanted} || _gen_wanted(delete $opts{wanted}, delete $opts{no_wanted});
-    _croak_bad_options(keys %opts) if %opts;
+    _croak_bad_options(sort keys %opts) if %opts;
 
     $dir = '.' unless defined $dir;
     $dir = $self->_rel2abs($dir);
@@ -815,7 +815,7 @@ sub glob {
     my $wanted = _gen_wanted(delete $opts{wanted}, delete $opts{no_wanted});
     my $strict = delete $opts{strict_leading_dot};
     $strict = 1 unless defined $strict;
-    _croak_bad_options(keys %opts) if %opts;
+    _croak_bad_options(sort keys %opts) if %opts;
 
     my $wantarray = wantarray;
     my $on_err = sub {
@@ -927,7 +927,7 @@ sub put_content {
               grep { exists $opts{$_} }
               qw(perm umask block_size queue_size overwrite conversion resume numbered late_set_perm atomic
                  best_effort mkpath);
-    _croak_bad_options(keys %opts) if %opts;
+    _croak_bad_options(sort keys %opts) if %opts;
     $self->_clear_error_and_status;
     my $content = $_[1];
     $content = '' unless defined $content;
@@ -968,7 +968,7 @@ sub _put {
     croak "'numbered' can not be used with 'overwrite', 'resume' or 'append'"
         if $numbered && ($overwrite || $resume || $append);
     croak "'atomic' can not be used with 'resume' or 'append'" if $atomic && ($resume || $append);
-    _croak_bad_options(keys %opts) if %opts;
+    _croak_bad_options(sort keys %opts) if %opts;
     _not_supported("put option 'append'") if $append;
     _not_supported("put option 'numbered'") if $numbered;
 
@@ -1287,7 +1287,7 @@ sub get {
         croak "'dont_save' $tail" if $dont_save;
         croak "'croak' $tail" if $atomic;
     }
-    _croak_bad_options(keys %opts) if %opts;
+    _croak_bad_options(sort keys %opts) if %opts;
     _not_supported("get option 'append'") if $append;
     _not_supported("get option 'numbered'") if $numbered;
     _not_supported("get option 'dont_save'") if $dont_save;
