@@ -26,7 +26,8 @@ internal sealed class SftpAttrs
     public uint? Mtime { get; set; }
     public List<(string Type, string Data)>? Extended { get; set; }
 
-    public static readonly SftpAttrs Empty = new();
+    /// <summary>No attributes (flags 0); a new one each time, as attrs are mutable.</summary>
+    public static SftpAttrs Empty => new();
 
     public static SftpAttrs Read(SftpPacket packet)
     {
