@@ -58,6 +58,7 @@ show('put no dir mkpath 0', $sftp, $sftp->put('exists.txt', 'nodir/x', mkpath =>
 show('mkpath through file', $sftp, $sftp->mkpath('data.txt/a/b'));
 show('get to missing local dir mkpath 0', $sftp, $sftp->get('data.txt', 'nolocal/x', mkpath => 0));
 show('get to local dir', $sftp, $sftp->get('data.txt', 'localdir'));
+show('get below a local file', $sftp, $sftp->get('data.txt', 'exists.txt/x'));
 show('get denied remote', $sftp, $sftp->get('secret.txt', 'secret.out'));
 print 'secret.out: ', (-e 'secret.out' ? 'exists' : 'absent'), "\n";
 show('get denied remote over existing', $sftp, $sftp->get('secret.txt', 'exists.txt'));
@@ -107,9 +108,12 @@ for my $code (sub { $ad->stat('missing') }, sub { $ad->get('missing', 'x') }, su
               sub { $ad->ls('missing') }, sub { $ad->remove('missing') }, sub { $ad->mkdir('sub') },
               sub { $ad->rename('missing', 'y') }, sub { $ad->setcwd('missing') }, sub { $ad->test_e('missing') ? 1 : 0 },
               sub { $ad->get_content('missing') }, sub { $ad->put('exists.txt', 'data.txt', overwrite => 0) },
-              sub { $ad->get('data.txt', 'exists.txt', overwrite => 0) }) {
+              sub { $ad->get('data.txt', 'exists.txt', overwrite => 0) },
+              sub { $ad->get('data.txt', 'nolocal/x', mkpath => 0) }, sub { $ad->get('data.txt', 'exists.txt/x') },
+              sub { $ad->get('secret.txt', 'exists.txt') }) {
     my $r = eval { $code->() };
     print 'autodie: ', (defined $@ && length $@ ? "died: $@" : 'lived: ' . (defined $r ? $r : 'undef') . "\n");
     printf "  error %d [%s]\n", $ad->error, $ad->error;
 }
+print 'exists.txt at the end: ', do { local (@ARGV, $/) = 'exists.txt'; <> }, "\n";
 print "done\n";

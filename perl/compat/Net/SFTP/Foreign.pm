@@ -1400,21 +1400,29 @@ sub get {
             unlink $local unless $saved;
         }
         my $open_perm = defined $perm ? $perm : 0666;
-        my $old_umask = umask $umask;
-        $self->_mkpath_local($local, $open_perm | 0700, 1) if $mkpath;
+        my $autodie = $self->{_autodie};
         my $ok;
-        while (1) {
-            if (sysopen(my $new, $local, $flags, $open_perm & 07777)) { CORE::close($new); $ok = 1; last }
-            unless ($numbered && -e $local) {
-                $self->_set_error(SFTP_ERR_LOCAL_OPEN_FAILED, "Can't open $local", $!) unless $self->{_error};
-                last;
+        {
+            # Failures are raised below, once the umask and a moved-aside file are back.
+            local $self->{_autodie};
+            my $old_umask = umask $umask;
+            $self->_mkpath_local($local, $open_perm | 0700, 1) if $mkpath;
+            # under autodie native dies of a failed mkpath; otherwise the open reports
+            unless ($autodie && $self->{_error}) {
+                while (1) {
+                    if (sysopen(my $new, $local, $flags, $open_perm & 07777)) { CORE::close($new); $ok = 1; last }
+                    unless ($numbered && -e $local) {
+                        $self->_set_error(SFTP_ERR_LOCAL_OPEN_FAILED, "Can't open $local", $!);
+                        last;
+                    }
+                    _inc_numbered($local);
+                }
             }
-            _inc_numbered($local);
+            umask $old_umask;
         }
-        umask $old_umask;
         unless ($ok) {
             CORE::rename($saved, $local) if $saved;
-            return undef;
+            return $self->_ok_or_autodie;
         }
     }
     # A resumed file gets the mode too, as natively.
