@@ -1,8 +1,8 @@
 #!/usr/bin/perl
 # The raw API of the user guide (seed 004): the calls exactly as printed there, through
-# CPANBridge->call_python, against the test sshd. `connect` takes no ssh options, so against a
-# test server whose host key is in no known_hosts file it must fail clearly; the guide's other
-# calls then run on the current session made by `open` (same connection).
+# CPANBridge->call_python, against the test sshd. Without ssh options, `connect` to a test server
+# whose host key is in no known_hosts file fails clearly; with the test's known_hosts (`more`)
+# it makes the current session the guide's other calls run on.
 use strict;
 use warnings;
 use Test::More;
@@ -28,12 +28,13 @@ my $result = $bridge->call_python('sftp', 'connect', {
 ok(!$result->{success}, 'connect to a host whose key is unknown fails');
 like($result->{error} . ' ' . ($result->{data}{ssh_stderr} || ''), qr/Host key verification failed/, '...saying why');
 
-# The current session, made with the ssh options a script would pass through `more`.
-$result = $bridge->call_python('sftp', 'open', {
-    host => $t{host}, port => $t{port} + 0, user => $t{user}, key_path => $t{key},
+# connect as printed plus the test server's known_hosts (`more`): the current session.
+$result = $bridge->call_python('sftp', 'connect', {
+    hostname => $t{host}, port => $t{port} + 0, username => $t{user}, private_key_file => $t{key},
     more => ['-o', "UserKnownHostsFile=$t{known_hosts}", '-o', 'BatchMode=yes'],
 });
-ok($result->{success}, 'open') or diag(explain($result));
+ok($result->{success}, 'connect') or diag(explain($result));
+ok($result->{result}{connected}, '...connected');
 
 my $remote = "$t{dir}/raw-$$";
 mkdir $remote or die "$remote: $!";
@@ -70,13 +71,12 @@ $result = $bridge->call_python('sftp', 'list_files', { remote_path => $remote })
 ok(!$result->{success}, 'no current session after disconnect');
 
 if ($t{password}) {
-    # The guide's password form, on a session whose host key check is made to pass via open
-    # (connect has no ssh options): the password must not be on any command line.
-    $result = $bridge->call_python('sftp', 'open', {
-        host => $t{host}, port => $t{port} + 0, user => $t{user}, password => $t{password},
+    # The guide's password form (plus the known_hosts): the password must be on no command line.
+    $result = $bridge->call_python('sftp', 'connect', {
+        hostname => $t{host}, port => $t{port} + 0, username => $t{user}, password => $t{password},
         more => ['-o', "UserKnownHostsFile=$t{known_hosts}", '-o', 'IdentitiesOnly=yes', '-o', 'IdentityFile=/nonexistent'],
     });
-    ok($result->{success}, 'open with a password') or diag(explain($result));
+    ok($result->{success}, 'connect with a password') or diag(explain($result));
     my @cmdlines = grep { defined } map { slurp("/proc/$_/cmdline") } grep { /^\d+$/ } do { opendir my $d, '/proc'; readdir $d };
     ok(!grep({ index($_, $t{password}) >= 0 } @cmdlines), 'the password is on no command line');
     $result = $bridge->call_python('sftp', 'list_files', { remote_path => $remote });

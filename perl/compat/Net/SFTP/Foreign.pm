@@ -117,12 +117,14 @@ sub _replay_ssh_stderr {
     return unless defined $err;
     $err = join('', map { /\n\z/ ? $_ : "$_\n" } @$err) if ref $err eq 'ARRAY';
     return unless length $err;
-    # ssh ends the messages it logs with CRLF and the few it prints itself (the unreadable
-    # identity file warning) with LF; the daemon hands over lines, so each gets the ending ssh
-    # gave it.
-    $err .= "\n" unless $err =~ /\n\z/;
-    $err =~ s/\r*\n/\r\n/g;
-    $err =~ s/^(Warning: Identity file [^\r\n]*)\r\n/$1\n/mg;
+    # The daemon hands over ssh's bytes (CRLF for what ssh logs, LF for the few messages it
+    # prints itself). A daemon from before that joined lines with LF: each line then gets the
+    # ending ssh gave it.
+    unless ($err =~ /\r\n/) {
+        $err .= "\n" unless $err =~ /\n\z/;
+        $err =~ s/\n/\r\n/g;
+        $err =~ s/^(Warning: Identity file [^\r\n]*)\r\n/$1\n/mg;
+    }
     return if $self->{_stderr_discard};
     my $fh = $self->{_stderr_fh} || \*STDERR;
     local $\;
