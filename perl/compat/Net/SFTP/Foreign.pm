@@ -368,8 +368,10 @@ sub disconnect {
     local $self->{_autodie};
     $self->_conn_lost;
     if (defined $handle) {
-        # The session's own end; a daemon that is already gone took the session with it.
-        _bridge()->call('sftp', 'close', { handle => $handle });
+        # The session's own end; a daemon that is already gone took the session with it. What
+        # ssh says as it exits (with -v, its closing lines) is the script's stderr natively.
+        my $env = _bridge()->call('sftp', 'close', { handle => $handle });
+        $self->_replay_ssh_stderr($env->{result}) if $env->{success} && ref $env->{result} eq 'HASH';
     }
     return 1;
 }
