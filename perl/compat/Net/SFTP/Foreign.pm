@@ -376,9 +376,16 @@ sub disconnect {
     return 1;
 }
 
+# After END, CPANBridge's own END has closed (or is closing) the connection, and with it the
+# daemon ends every session made on it; a DESTROY in global destruction must not open a new
+# connection just to close what is already gone.
+our $ENDED;
+END { $ENDED = 1 }
+
 sub DESTROY {
     local ($?, $!, $@);
     my ($self) = @_;
+    return if $ENDED;
     return unless defined $self->{_handle};
     my $ad = $self->{_autodisconnect};
     return if defined $ad && $ad == 0;
