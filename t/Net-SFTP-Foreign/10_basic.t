@@ -20,4 +20,13 @@ for my $auth (qw(key hash_style key_path password)) {
         like($n->{out}, qr/^done$/m, "basic $auth: the native run went through");
     }
 }
+
+# The legacy jobs' shape (scripts/legacy.pl): new(%cfg), setcwd, put with perm, rename to "p",
+# error after every call, eval { put or die } retries, a fresh new as failover, undef.
+my ($b, $n) = sftp_diff({
+    name => 'legacy job', script => 'legacy.pl',
+    local => { 'a.dat' => { content => "A\n" x 100, mode => 0600 }, 'b.dat' => { content => "B\n" x 3, mode => 0644 } },
+    remote => { 'incoming/pold.dat' => 'old', 'incoming/ack.txt' => { content => "ACK\n", mtime => 1_000_000_000 } },
+});
+like($n->{out}, qr/^done$/m, 'legacy job: the native run went through');
 done_testing;
