@@ -44,4 +44,29 @@ like($b->{out}, qr/^new session => 'connected' /m, 'a new session works (on a ne
 like($b->{out}, qr/^put on new session => '1' /m, '...and transfers');
 ok(exists $b->{remote}{'before.txt'} && exists $b->{remote}{'again.txt'} && !exists $b->{remote}{'after.txt'},
    'remote files: before and again, not after');
+
+# Killed while a put is under way (atomic): the put fails naming the lost session, and the
+# destination name never holds a partial file.
+start_daemon();
+my $pid = daemon_pid();
+my $MB = 1 << 20;
+$case = { name => 'daemon killed mid-put', script => 'daemon_killed.pl', args => ['transfer'], timeout => 120,
+          local => { 'big.bin' => { size => 200 * $MB } } };
+$killed = 0;
+$case->{during} = sub {
+    my $until = Time::HiRes::time() + 60;
+    while (Time::HiRes::time() < $until) {
+        last if grep { (-s $_ || 0) > 20 * $MB } glob("$SFTPDiff::CURRENT_REMOTE/dest.bin*");
+        Time::HiRes::sleep(0.01);
+    }
+    $killed = kill 'KILL', $pid;
+};
+$places = [ SFTPDiff::_places($case->{name}) ];
+$b = run_side('bridge', $case, $places);
+ok($killed, 'the daemon was killed during the put');
+like($b->{out}, qr/^put atomic while killed => undef \| error 37 \[Connection to remote server is broken: the cpanbridge daemon holding SFTP session \Q$dest\E went away \(E_\w+: .+\)\] \| status 7 /m,
+     'the put fails naming the lost session');
+like($b->{out}, qr/^dest\.bin: absent$/m, 'no dest.bin');
+ok(!exists $b->{remote}{'dest.bin'}, 'remote files: no dest.bin');
+like($b->{out}, qr/^new session => 'connected' /m, 'a new session works afterwards');
 done_testing;

@@ -15,8 +15,14 @@ $sftp->setcwd($REMOTE) or die $sftp->error;
 show('put before', $sftp, $sftp->put_content("before\n", 'before.txt'));
 open my $fh, '>', 'ready' or die;
 close $fh;
-my $until = Time::HiRes::time() + 60;
-Time::HiRes::sleep(0.05) until -e 'go' || Time::HiRes::time() > $until;
+if (($ARGV[0] || '') eq 'transfer') {
+    # killed while this put is under way
+    show('put atomic while killed', $sftp, $sftp->put('big.bin', 'dest.bin', atomic => 1));
+    print 'dest.bin: ', (-e "$REMOTE/dest.bin" ? 'exists' : 'absent'), "\n";
+} else {
+    my $until = Time::HiRes::time() + 60;
+    Time::HiRes::sleep(0.05) until -e 'go' || Time::HiRes::time() > $until;
+}
 show('stat after kill', $sftp, $sftp->stat('before.txt'));
 show('put after kill', $sftp, $sftp->put_content("after\n", 'after.txt'));
 show('ls after kill', $sftp, $sftp->ls('.'));
