@@ -39,6 +39,16 @@ show('put_content overwrite 0', $sftp, $sftp->put_content('content', 'c_default'
 show('put_content mkpath', $sftp, $sftp->put_content('x', 'cdir/sub/c'));
 show('put_content binary', $sftp, $sftp->put_content(join('', map { chr } 0 .. 255) x 3, 'c_binary'));
 show('put_content empty', $sftp, $sftp->put_content('', 'c_empty'));
+# names with UTF-8 bytes (byte strings, as readdir gives them) and a character string
+my $bytes_name = "Gr\xc3\xbc\xc3\x9fe.txt";
+show('put utf-8 byte name', $sftp, $sftp->put($bytes_name, 'u_bytes.txt'));
+show('get to utf-8 byte name', $sftp, $sftp->get('u_bytes.txt', "zur\xc3\xbcck.txt"));
+show('put latin-1 byte name', $sftp, $sftp->put("latin\xe9.txt", 'u_latin.txt'));
+show('get to latin-1 byte name', $sftp, $sftp->get('u_latin.txt', "retour\xe9.txt", perm => 0600));
+my $chars_name = "caf\x{e9}.txt";
+show('put_content char name', $sftp, $sftp->put_content('x', $chars_name));
+show('get to char name', $sftp, $sftp->get($chars_name, "local_\x{e9}.txt"));
+print 'remote names: ', join(',', map { unpack('H*', $_) } grep { /[^\x00-\x7f]/ } @{ $sftp->ls('.', names_only => 1, ordered => 1) }), "\n";
 open my $fh, '<', 'data.txt' or die;
 show('put from handle', $sftp, $sftp->put($fh, 'p_handle'));
 close $fh;

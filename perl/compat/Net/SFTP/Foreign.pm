@@ -430,9 +430,31 @@ sub _rel2abs {
     return $self->join($self->{cwd}, $path);
 }
 
+# The daemon gets local paths as JSON text and opens them UTF-8 encoded. Perl opens a byte
+# string's bytes and a character string's UTF-8 form, so a byte string goes as the characters
+# its UTF-8 spells (the same bytes come out). A name whose bytes are not UTF-8 (Latin-1 file
+# names) cannot be spelt in JSON text: the daemon gets a symbolic link with a plain name in a
+# private directory of ours, pointing at the file (removed after the call by _unlink_alias).
+my ($ALIAS_DIR, $ALIAS_SEQ);
 sub _local_abs {
     my ($path) = @_;
-    return File::Spec->rel2abs($path);
+    my $abs = File::Spec->rel2abs($path);
+    return $abs if utf8::is_utf8($abs) || $abs !~ /[^\x00-\x7f]/;
+    my $chars = $abs;
+    return $chars if utf8::decode($chars);
+    unless ($ALIAS_DIR) {
+        require File::Temp;
+        $ALIAS_DIR = File::Temp::tempdir('cpanbridge-sftp-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    }
+    my $alias = "$ALIAS_DIR/" . ++$ALIAS_SEQ;
+    CORE::symlink($abs, $alias) or return $abs;
+    return $alias;
+}
+
+sub _unlink_alias {
+    my ($p) = @_;
+    unlink $p if $ALIAS_DIR && index($p, "$ALIAS_DIR/") == 0;
+    return;
 }
 
 sub _file_part {
@@ -1100,6 +1122,7 @@ sub _put {
         $self->_put_bytes($path_abs, $content, $target, $writeoff, $exclusive, $perm, $mkpath, $overwrite,
                           !!$atomic_remote, $block_size, $queue_size, $local, \%set);
     };
+    _unlink_alias($path_abs) if defined $path_abs;
     if (!$sent) {
         if ($sent->{opened} && $cleanup && $self->{_error}) {
             warn "cleanup $target";
@@ -1456,6 +1479,7 @@ sub get {
     $p{offset} = 0 + $askoff if $askoff;
     $p{size_hint} = 0 + $size if $size >= 0;
     my $env = $self->_call('get', \%p);
+    _unlink_alias($p{local_file});
     do {
         local $self->{_autodie};
         if (!$env->{success}) {
