@@ -13,5 +13,7 @@ public static class BuiltinModules
         new Database.DatabaseModule(runtime),
         new Excel.ExcelModule(runtime),
         new Crypto.CryptoModule(),
+        new Xml.XmlSimpleModule(),
+        new Xml.XmlHelperModule(),
     ];
 }
