@@ -269,19 +269,66 @@ sub _xml_in {
     if (warnings::enabled()) {
         carp $_ for @{ $r->{result}{warnings} || [] };
     }
-    my $data = $r->{result}{data};
-    _characters($data);
+    return exists $r->{result}{data} ? $r->{result}{data} : _from_tree($r->{attachment});
+}
+
+# The structure from xml.xml_in's tree form (docs/protocol.md): NUL-separated UTF-8 tokens in
+# preorder, "\x01" a hash, "\x02" an array, "\x03" the end of one, "\x04" undef, "\x05" before a
+# string of XML::Simple's own (the content key, '' from SuppressEmpty). The buffer is decoded as
+# one character string before the split, so strings from the document are character strings,
+# ASCII ones too, as expat hands them to XML::Simple; XML::Simple's own are byte strings.
+sub _from_tree {
+    my ($buffer) = @_;
+    utf8::decode($buffer);
+    utf8::upgrade($buffer);
+    my @tokens = split /\0/, $buffer, -1;
+    my $i = 0;
+    my $build;
+    $build = sub {
+        my $kind = $tokens[$i++];
+        if ($kind eq "\x01") {
+            my %hash;
+            while ((my $key = $tokens[$i++]) ne "\x03") {
+                $key = _own($key) if ord($key) == 5;
+                my $value = $tokens[$i];
+                if (length $value == 1 && $value lt "\x06") {
+                    $hash{$key} = $build->();
+                }
+                else {
+                    $hash{$key} = $value;
+                    $i++;
+                }
+            }
+            return \%hash;
+        }
+        if ($kind eq "\x02") {
+            my @array;
+            while ((my $value = $tokens[$i]) ne "\x03") {
+                if (length $value == 1 && $value lt "\x06") {
+                    push @array, $build->();
+                }
+                else {
+                    push @array, $value;
+                    $i++;
+                }
+            }
+            $i++;
+            return \@array;
+        }
+        return undef if $kind eq "\x04";
+        return _own($kind) if ord($kind) == 5;
+        return $kind;
+    };
+    my $data = $build->();
+    undef $build;    # the closure refers to itself
     return $data;
 }
 
-# expat hands XML::Simple character strings, ASCII ones included; JSON::PP leaves ASCII strings
-# as bytes. The flag shows in utf8::is_utf8 and in how later concatenations behave, so values get
-# it too (keys are left as they are: Perl keeps no flag on ASCII keys worth rebuilding for).
-sub _characters {
-    for (ref $_[0] eq 'HASH' ? values %{ $_[0] } : ref $_[0] eq 'ARRAY' ? @{ $_[0] } : $_[0]) {
-        if (ref) { _characters($_) }
-        elsif (defined) { utf8::upgrade($_) }
-    }
+# A string of XML::Simple's own, without its marker: a Perl literal has no UTF-8 flag.
+sub _own {
+    my $string = substr($_[0], 1);
+    utf8::downgrade($string, 1);
+    return $string;
 }
 
 sub _fail {

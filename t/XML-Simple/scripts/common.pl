@@ -25,10 +25,27 @@ sub case {
     }
     elsif (ref $result) {
         print dump_of($result);
+        print 'FLAGS: ', flags($result), "\n";
     }
     else {
         print defined $result ? "TEXT: $result\n" : "UNDEF\n";
     }
+}
+
+# How many strings (values, then keys) carry the UTF-8 flag and how many do not: Data::Dumper
+# does not show it for ASCII, but concatenations and utf8::is_utf8 do.
+sub flags {
+    my %n = (value => [0, 0], key => [0, 0]);
+    my @todo = ($_[0]);
+    while (@todo) {
+        my $v = shift @todo;
+        if (ref $v eq 'HASH') {
+            for my $k (keys %$v) { $n{key}[ utf8::is_utf8($k) ? 0 : 1 ]++; push @todo, $v->{$k} }
+        }
+        elsif (ref $v eq 'ARRAY') { push @todo, @$v }
+        elsif (defined $v) { $n{value}[ utf8::is_utf8($v) ? 0 : 1 ]++ }
+    }
+    return "values $n{value}[0] flagged, $n{value}[1] not; keys $n{key}[0] flagged, $n{key}[1] not";
 }
 
 sub corpus_files {

@@ -19,6 +19,17 @@ internal sealed partial class SimpleIn(SimpleOptions options)
 
     public List<string> Warnings { get; } = [];
 
+    // Keys XML::Simple makes from its options ("-name" of KeyAttr's "-" flag), found by identity.
+    private readonly HashSet<string> _perlKeys = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// Whether a key of the result is one of XML::Simple's own strings (the content key, "-name")
+    /// rather than a name from the document: the drop-in leaves those without the UTF-8 flag, as
+    /// Perl literals are. A Perl key has the flag of its last store; the stores here that can
+    /// change a key's owner re-add it, so the dictionary holds that instance.
+    /// </summary>
+    public bool IsPerlKey(string key) => ReferenceEquals(key, _o.ContentKey) || _perlKeys.Contains(key);
+
     private sealed class Element(string name)
     {
         public string Name { get; } = name;
@@ -181,8 +192,17 @@ internal sealed partial class SimpleIn(SimpleOptions options)
 
             if (attr.TryGetValue(key, out var existing))
             {
-                if (existing is List<object?> list) list.Add(value);
-                else attr[key] = new List<object?> { existing, value };
+                if (existing is List<object?> list)
+                {
+                    list.Add(value);
+                }
+                else
+                {
+                    // A Perl hash key takes the UTF-8 flag of its last store: the key goes in anew,
+                    // so that IsPerlKey sees whose name it now is (a document's or the content key).
+                    attr.Remove(key);
+                    attr[key] = new List<object?> { existing, value };
+                }
             }
             else if (value is List<object?>)
             {
@@ -213,7 +233,7 @@ internal sealed partial class SimpleIn(SimpleOptions options)
             return anon;
 
         if (attr.Count == 0 && _o.SuppressEmptyExists)
-            return _o.SuppressEmptyIsEmptyString ? "" : null;
+            return _o.SuppressEmptyIsEmptyString ? SimpleValues.PerlEmpty : null;
 
         if (_o.ValueAttr is not null)
             foreach (var key in attr.Keys.ToList())
@@ -246,7 +266,12 @@ internal sealed partial class SimpleIn(SimpleOptions options)
                 var folded = KeyString(keyValue);
                 if (hash.ContainsKey(folded)) Warn($"<{name}> element has non-unique value in '{key}' key attribute: {folded}");
                 var copy = new Dictionary<string, object?>(element);
-                if (flag == "-") copy["-" + key] = copy[key];
+                if (flag == "-")
+                {
+                    var dashed = "-" + key;
+                    _perlKeys.Add(dashed);
+                    copy[dashed] = copy[key];
+                }
                 if (flag != "+") copy.Remove(key);
                 hash[folded] = copy;
             }

@@ -29,14 +29,20 @@ public sealed class XmlSimpleModule : IBridgeModule
         if (path is not null && !Path.IsPathFullyQualified(path))
             throw BridgeException.Usage($"xml.xml_in: path '{path}' is relative; the daemon's working directory is not the script's");
         var data = path is null ? reader.FromBytes(call.Attachment) : reader.FromFile(path);
+        // The structure travels as the tree form in the attachment: a core-only client splits it
+        // in C and builds the hashes in a few Perl ops a node, where JSON::PP walks every character.
+        var tree = SimpleValues.ToTree(data, reader.IsPerlKey);
         return ValueTask.FromResult(Reply.Write(writer =>
         {
             writer.WriteStartObject();
-            writer.WritePropertyName("data");
-            SimpleValues.Write(writer, data);
+            if (tree is null)
+            {
+                writer.WritePropertyName("data");
+                SimpleValues.Write(writer, data);
+            }
             WriteWarnings(writer, reader.Warnings);
             writer.WriteEndObject();
-        }));
+        }, tree));
     }
 
     private static ValueTask<Reply> XmlOut(CallContext call)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -11,6 +12,17 @@ namespace CpanBridge.Modules.Xml;
 /// </summary>
 internal static class SimpleValues
 {
+    /// <summary>
+    /// The '' SuppressEmpty puts for an empty element: a Perl literal, so without the UTF-8 flag
+    /// where text from the document has it. Stands apart by type (.NET has one empty string).
+    /// </summary>
+    public static readonly object PerlEmpty = new PerlEmptyString();
+
+    private sealed class PerlEmptyString
+    {
+        public override string ToString() => "";
+    }
+
     public static bool IsRef(object? value) => value is Dictionary<string, object?> or List<object?>;
 
     /// <summary>A JSON value as the Perl scalar JSON::PP encoded it from: numbers keep their text.</summary>
@@ -50,6 +62,9 @@ internal static class SimpleValues
             case string text:
                 writer.WriteStringValue(text);
                 break;
+            case PerlEmptyString:
+                writer.WriteStringValue("");
+                break;
             case Dictionary<string, object?> hash:
                 writer.WriteStartObject();
                 foreach (var (key, item) in hash)
@@ -66,6 +81,73 @@ internal static class SimpleValues
                 break;
             default:
                 throw new InvalidOperationException($"not an XML::Simple value: {value.GetType().Name}");
+        }
+    }
+
+    // The tree form of a structure (xml.xml_in's attachment, docs/protocol.md): preorder tokens
+    // joined by NUL, UTF-8. A hash is \x01, its keys and values, \x03; an array \x02, its items,
+    // \x03; undef \x04; a token starting with \x05 is a string of Perl's own (no UTF-8 flag), any
+    // other token a string from the document. XML text cannot hold U+0000-U+0005, so nothing needs
+    // escaping; a structure that does hold them (through Variables) goes as JSON.
+    private const char LastMarker = '\x05';
+
+    /// <summary>The tree form of <paramref name="value"/>, or null when a string holds a marker character.</summary>
+    public static byte[]? ToTree(object? value, Func<string, bool> isPerlKey)
+    {
+        var output = new ArrayBufferWriter<byte>(1 << 16);
+        var tree = new TreeWriter(output, isPerlKey);
+        return tree.Value(value) ? output.WrittenSpan.ToArray() : null;
+    }
+
+    private sealed class TreeWriter(ArrayBufferWriter<byte> output, Func<string, bool> isPerlKey)
+    {
+        private bool _first = true;
+
+        public bool Value(object? value)
+        {
+            switch (value)
+            {
+                case null:
+                    Token("\x04");
+                    return true;
+                case string text:
+                    return Text(text, false);
+                case PerlEmptyString:
+                    Token("\x05");
+                    return true;
+                case Dictionary<string, object?> hash:
+                    Token("\x01");
+                    foreach (var (key, item) in hash)
+                        if (!Text(key, isPerlKey(key)) || !Value(item)) return false;
+                    Token("\x03");
+                    return true;
+                case List<object?> list:
+                    Token("\x02");
+                    foreach (var item in list)
+                        if (!Value(item)) return false;
+                    Token("\x03");
+                    return true;
+                default:
+                    throw new InvalidOperationException($"not an XML::Simple value: {value.GetType().Name}");
+            }
+        }
+
+        private bool Text(string text, bool perl)
+        {
+            if (text.AsSpan().IndexOfAnyInRange('\0', LastMarker) >= 0) return false;
+            Token(text, perl ? "\x05" : null);
+            return true;
+        }
+
+        private void Token(string token, string? prefix = null)
+        {
+            var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(token.Length) + 2);
+            var written = 0;
+            if (!_first) span[written++] = 0;
+            _first = false;
+            if (prefix is not null) span[written++] = (byte)prefix[0];
+            written += Encoding.UTF8.GetBytes(token, span[written..]);
+            output.Advance(written);
         }
     }
 
@@ -90,6 +172,8 @@ internal static class SimpleValues
     };
 
     public static string Str(object? value) => value as string ?? "";
+
+    public static bool IsScalar(object? value) => value is string || ReferenceEquals(value, PerlEmpty);
 
     /// <summary>Perl's \s on character strings is Unicode White_Space, which char.IsWhiteSpace is too.</summary>
     public static bool IsAllSpace(string text)
