@@ -19,16 +19,39 @@ internal sealed partial class SimpleIn(SimpleOptions options)
 
     public List<string> Warnings { get; } = [];
 
-    // Keys XML::Simple makes from its options ("-name" of KeyAttr's "-" flag), found by identity.
-    private readonly HashSet<string> _perlKeys = new(ReferenceEqualityComparer.Instance);
+    // Keys that are XML::Simple's own strings (the content key, "-name" of KeyAttr's "-" flag, the
+    // '' of SuppressEmpty as a folding key) rather than names or text from the document, per hash.
+    private readonly Dictionary<Dictionary<string, object?>, HashSet<string>> _perlKeys = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>
-    /// Whether a key of the result is one of XML::Simple's own strings (the content key, "-name")
-    /// rather than a name from the document: the drop-in leaves those without the UTF-8 flag, as
-    /// Perl literals are. A Perl key has the flag of its last store; the stores here that can
-    /// change a key's owner re-add it, so the dictionary holds that instance.
+    /// Whether a key of the result is one of XML::Simple's own strings: the drop-in leaves those
+    /// without the UTF-8 flag, as Perl literals are, where the document's have it. A Perl hash
+    /// key has the flag of its last store or lvalue use, so every such use below goes through
+    /// <see cref="Store"/>.
     /// </summary>
-    public bool IsPerlKey(string key) => ReferenceEquals(key, _o.ContentKey) || _perlKeys.Contains(key);
+    public bool IsPerlKey(Dictionary<string, object?> hash, string key) =>
+        _perlKeys.TryGetValue(hash, out var keys) && keys.Contains(key);
+
+    private void Store(Dictionary<string, object?> hash, string key, object? value, bool perl)
+    {
+        hash[key] = value;
+        if (perl)
+        {
+            if (!_perlKeys.TryGetValue(hash, out var keys)) _perlKeys[hash] = keys = [];
+            keys.Add(key);
+        }
+        else if (_perlKeys.TryGetValue(hash, out var keys))
+        {
+            keys.Remove(key);
+        }
+    }
+
+    private Dictionary<string, object?> Copy(Dictionary<string, object?> hash)
+    {
+        var copy = new Dictionary<string, object?>(hash);
+        if (_perlKeys.TryGetValue(hash, out var keys)) _perlKeys[copy] = [.. keys];
+        return copy;
+    }
 
     private sealed class Element(string name)
     {
@@ -185,36 +208,34 @@ internal sealed partial class SimpleIn(SimpleOptions options)
                 if (_o.VarAttr is not null && attr.TryGetValue(_o.VarAttr, out var variable))
                     _variables![VariableName(variable)] = text;
                 if (attr.Count == 0 && i == children.Count - 1)
-                    return _o.ForceContent ? new Dictionary<string, object?> { [_o.ContentKey] = text } : text;
+                {
+                    if (!_o.ForceContent) return text;
+                    var wrapped = new Dictionary<string, object?>();
+                    Store(wrapped, _o.ContentKey, text, perl: true);
+                    return wrapped;
+                }
                 key = _o.ContentKey;
                 value = text;
             }
+            var own = raw is not Element;
 
             if (attr.TryGetValue(key, out var existing))
             {
-                if (existing is List<object?> list)
-                {
-                    list.Add(value);
-                }
-                else
-                {
-                    // A Perl hash key takes the UTF-8 flag of its last store: the key goes in anew,
-                    // so that IsPerlKey sees whose name it now is (a document's or the content key).
-                    attr.Remove(key);
-                    attr[key] = new List<object?> { existing, value };
-                }
+                if (existing is List<object?> list) list.Add(value);
+                else list = [existing, value];
+                Store(attr, key, list, own);
             }
             else if (value is List<object?>)
             {
-                attr[key] = new List<object?> { value };
+                Store(attr, key, new List<object?> { value }, own);
             }
             else if (key != _o.ContentKey && _o.IsForcedArray(key))
             {
-                attr[key] = new List<object?> { value };
+                Store(attr, key, new List<object?> { value }, own);
             }
             else
             {
-                attr[key] = value;
+                Store(attr, key, value, own);
             }
         }
 
@@ -265,15 +286,10 @@ internal sealed partial class SimpleIn(SimpleOptions options)
                 }
                 var folded = KeyString(keyValue);
                 if (hash.ContainsKey(folded)) Warn($"<{name}> element has non-unique value in '{key}' key attribute: {folded}");
-                var copy = new Dictionary<string, object?>(element);
-                if (flag == "-")
-                {
-                    var dashed = "-" + key;
-                    _perlKeys.Add(dashed);
-                    copy[dashed] = copy[key];
-                }
+                var copy = Copy(element);
+                if (flag == "-") Store(copy, "-" + key, copy[key], perl: true);
                 if (flag != "+") copy.Remove(key);
-                hash[folded] = copy;
+                Store(hash, folded, copy, perl: ReferenceEquals(keyValue, SimpleValues.PerlEmpty));
             }
         }
         else
@@ -293,9 +309,9 @@ internal sealed partial class SimpleIn(SimpleOptions options)
                     }
                     var folded = KeyString(keyValue);
                     if (hash.ContainsKey(folded)) Warn($"<{name}> element has non-unique value in '{key}' key attribute: {folded}");
-                    var copy = new Dictionary<string, object?>(element);
+                    var copy = Copy(element);
                     copy.Remove(key);
-                    hash[folded] = copy;
+                    Store(hash, folded, copy, perl: ReferenceEquals(keyValue, SimpleValues.PerlEmpty));
                     matched = true;
                     break;
                 }

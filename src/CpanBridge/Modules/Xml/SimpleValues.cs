@@ -92,14 +92,14 @@ internal static class SimpleValues
     private const char LastMarker = '\x05';
 
     /// <summary>The tree form of <paramref name="value"/>, or null when a string holds a marker character.</summary>
-    public static byte[]? ToTree(object? value, Func<string, bool> isPerlKey)
+    public static byte[]? ToTree(object? value, Func<Dictionary<string, object?>, string, bool> isPerlKey)
     {
         var output = new ArrayBufferWriter<byte>(1 << 16);
         var tree = new TreeWriter(output, isPerlKey);
         return tree.Value(value) ? output.WrittenSpan.ToArray() : null;
     }
 
-    private sealed class TreeWriter(ArrayBufferWriter<byte> output, Func<string, bool> isPerlKey)
+    private sealed class TreeWriter(ArrayBufferWriter<byte> output, Func<Dictionary<string, object?>, string, bool> isPerlKey)
     {
         private bool _first = true;
 
@@ -118,7 +118,7 @@ internal static class SimpleValues
                 case Dictionary<string, object?> hash:
                     Token("\x01");
                     foreach (var (key, item) in hash)
-                        if (!Text(key, isPerlKey(key)) || !Value(item)) return false;
+                        if (!Text(key, isPerlKey(hash, key)) || !Value(item)) return false;
                     Token("\x03");
                     return true;
                 case List<object?> list:
