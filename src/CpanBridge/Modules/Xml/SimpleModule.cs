@@ -71,7 +71,7 @@ public sealed class XmlSimpleModule : IBridgeModule
 /// <summary>
 /// The user guide's raw API (seed 004, "XML Processing (xml_helper)"): xml_in{source,source_type}
 /// answers XMLin's structure, xml_out{data,options} XMLout's text. XMLin's defaults apply
-/// (KeepRoot off, KeyAttr name/key/id); keys written '@name' in xml_out are attributes.
+/// (KeepRoot off, KeyAttr name/key/id); in xml_out a key written '@name' is read as 'name'.
 /// </summary>
 public sealed class XmlHelperModule : IBridgeModule
 {
@@ -112,7 +112,28 @@ public sealed class XmlHelperModule : IBridgeModule
     private static ValueTask<Reply> XmlOut(CallContext call)
     {
         var options = SimpleOptions.Parse(XmlSimpleModule.Options(call), forInput: false, rawApi: true);
-        var xml = new SimpleOut(options).Write(call.Params.Has("data") ? SimpleValues.FromJson(call.Params.Get("data")) : null);
+        var data = call.Params.Has("data") ? SimpleValues.FromJson(call.Params.Get("data")) : null;
+        var xml = new SimpleOut(options).Write(WithoutAtSigns(data));
         return ValueTask.FromResult(Reply.Of(xml));
+    }
+
+    /// <summary>
+    /// The guide writes attributes as '@id' keys; XMLout makes any scalar an attribute already, so
+    /// '@id' is read as 'id' (and sorts, folds and unfolds as 'id' would).
+    /// </summary>
+    internal static object? WithoutAtSigns(object? value)
+    {
+        switch (value)
+        {
+            case Dictionary<string, object?> hash:
+                var renamed = new Dictionary<string, object?>(hash.Count);
+                foreach (var (key, item) in hash)
+                    renamed[key.Length > 1 && key[0] == '@' ? key[1..] : key] = WithoutAtSigns(item);
+                return renamed;
+            case List<object?> list:
+                return list.Select(WithoutAtSigns).ToList();
+            default:
+                return value;
+        }
     }
 }

@@ -66,9 +66,6 @@ internal sealed class SimpleOptions
     public bool NoSort { get; private set; }
     public int NumericEscape { get; private set; }
 
-    /// <summary>'@name' keys are attributes in XMLout (the raw API's documented extension).</summary>
-    public bool AtAttributes { get; init; }
-
     public static string Normalise(string name) => name.ToLowerInvariant().Replace("_", "");
 
     public bool IsForcedArray(string name)
@@ -105,7 +102,7 @@ internal sealed class SimpleOptions
             if (given.TryGetValue(name, out var unsupported) && SimpleValues.IsTrue(unsupported))
                 throw BridgeException.NotSupported("XML::Simple", what + " option");
 
-        var o = new SimpleOptions { AtAttributes = rawApi && !forInput };
+        var o = new SimpleOptions();
         bool Has(string name) => given.ContainsKey(name);
         bool True(string name) => given.TryGetValue(name, out var v) && SimpleValues.IsTrue(v);
         string? Text(string name) => given.TryGetValue(name, out var v) ? SimpleValues.AsString(v) : null;

@@ -103,8 +103,7 @@ internal sealed class SimpleOut(SimpleOptions options)
                     && _o.ValueAttr.TryGetValue(key, out var valueAttr) && valueAttr is not ("" or "0"))
                     value = new Dictionary<string, object?> { [valueAttr] = value };
 
-                var isAttribute = _o.AtAttributes && key.Length > 1 && key[0] == '@' && !SimpleValues.IsRef(value);
-                if (!isAttribute && (SimpleValues.IsRef(value) || _o.NoAttr))
+                if (SimpleValues.IsRef(value) || _o.NoAttr)
                 {
                     var child = new StringBuilder();
                     ValueToXml(child, value, key, indent + "  ");
@@ -118,7 +117,7 @@ internal sealed class SimpleOut(SimpleOptions options)
                 else
                 {
                     if (_o.AttrIndent && !firstAttribute) output.Append('\n').Append(indent).Append(' ').Append(' ', name?.Length ?? 0);
-                    output.Append(' ').Append(isAttribute ? key[1..] : key).Append("=\"").Append(Escape(value as string)).Append('"');
+                    output.Append(' ').Append(key).Append("=\"").Append(Escape(value as string)).Append('"');
                     firstAttribute = false;
                 }
             }
