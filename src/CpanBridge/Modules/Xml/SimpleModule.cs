@@ -42,7 +42,7 @@ public sealed class XmlSimpleModule : IBridgeModule
             }
             WriteWarnings(writer, reader.Warnings);
             writer.WriteEndObject();
-        }, tree));
+        }, tree is null ? (ReadOnlyMemory<byte>?)null : tree));
     }
 
     private static ValueTask<Reply> XmlOut(CallContext call)
