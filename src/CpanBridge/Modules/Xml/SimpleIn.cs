@@ -149,6 +149,14 @@ internal sealed partial class SimpleIn(SimpleOptions options)
             if (UndeclaredPrefix().Match(e.Message) is { Success: true } prefix)
                 throw BridgeException.Native($"Undeclared prefix: {prefix.Groups[1].Value}",
                     new JsonObject { ["kind"] = "prefix", ["prefix"] = prefix.Groups[1].Value, ["dotnet"] = e.Message });
+            // An encoding expat has no map for: XML::Parser dies looking for the map file.
+            if (UnknownEncoding().Match(e.Message) is { Success: true } encoding)
+                throw BridgeException.Native($"unknown encoding '{encoding.Groups[1].Value}'", new JsonObject
+                {
+                    ["kind"] = "parse",
+                    ["expat"] = $"Couldn't open encmap {encoding.Groups[1].Value.ToLowerInvariant()}.enc:\nNo such file or directory\n",
+                    ["dotnet"] = e.Message,
+                });
             var error = XmlSource.Describe(e, document.Span);
             if (e.Message.Contains("Data at the root level is invalid"))
                 error = error with { Message = root is not null && open.Count == 0 ? "junk after document element" : "syntax error" };
@@ -351,6 +359,9 @@ internal sealed partial class SimpleIn(SimpleOptions options)
 
     private string GetVariable(string name) =>
         _variables!.TryGetValue(name, out var value) ? value : "${" + name + "}";
+
+    [GeneratedRegex("^System does not support '([^']*)' encoding")]
+    private static partial Regex UnknownEncoding();
 
     [GeneratedRegex("^'([^']*)' is an undeclared prefix")]
     private static partial Regex UndeclaredPrefix();

@@ -10,6 +10,10 @@ namespace CpanBridge.Modules.Xml;
 /// </summary>
 public static class XmlSource
 {
+    // expat (through XML::Parser's encoding maps) reads windows-125x, ISO-8859-2.. and the like;
+    // .NET has them once the code-page provider is registered (idempotent, process-wide).
+    static XmlSource() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
     /// <summary>
     /// Entity expansion beyond this many characters is refused: a "billion laughs" document must
     /// not take the daemon down. Real documents stay far below it.
