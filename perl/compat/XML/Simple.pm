@@ -23,6 +23,7 @@ our @ISA = qw(Exporter);
 our @EXPORT = qw(XMLin XMLout);
 our @EXPORT_OK = qw(xml_in xml_out);
 our $PREFERRED_PARSER;    # accepted for compatibility; the daemon always parses
+our $_characters;         # XMLout: whether some string of the data was a character string
 
 my %KNOWN_IN = map { $_ => 1 } qw(keyattr keeproot forcecontent contentkey noattr searchpath forcearray cache
     suppressempty parseropts grouptags nsexpand datahandler varattr variables normalisespace normalizespace
@@ -354,13 +355,21 @@ sub XMLout {
         croak defined $ref ? qq{Can't use string ("$ref") as a HASH ref while "strict refs" in use}
                            : "Can't use an undefined value as a HASH reference";
     }
-    my $data = _plain($ref, {});
-    my $r = _bridge()->call('xml', 'xml_out', { data => $data, options => _wire_options($opt) });
+    local $XML::Simple::_characters = 0;
+    my $params = { options => _wire_options($opt), xml_attachment => 1 };
+    my $tree = _to_tree($ref);
+    $params->{data} = _plain($ref, {}) unless defined $tree;
+    my $r = _bridge()->call('xml', 'xml_out', $params, defined $tree ? { attachment => $tree } : ());
     _fail($r) unless $r->{success};
     if (warnings::enabled()) {
         carp $_ for @{ $r->{result}{warnings} || [] };
     }
-    my $xml = $r->{result}{xml};
+    my $xml = $r->{attachment};
+    $xml = '' unless defined $xml;
+    utf8::decode($xml);
+    # XML::Simple's text is a character string when some input was one; from byte strings only,
+    # a byte string (what Data::Dumper and length on it show).
+    utf8::downgrade($xml, 1) unless $XML::Simple::_characters || grep { utf8::is_utf8($_) } values %$opt;
     my $out = $opt->{outputfile};
     return $xml unless $out;
     if (ref $out) {
@@ -384,6 +393,59 @@ sub _write_file {
     unless (close $fh) { my $e = $!; unlink $temp; $! = $e; croak "close: $!" }
     unless (rename $temp, $file) { my $e = $!; unlink $temp; $! = $e; croak "open($file): $!" }
     return 1;
+}
+
+# The structure in the tree form (docs/protocol.md, module xml), as UTF-8 bytes; undef when a
+# string holds one of the marker characters U+0000-U+0005 (then it goes as JSON). XML::Simple's
+# refusals (circular data, values it cannot write) croak here with its texts.
+sub _to_tree {
+    my ($data) = @_;
+    my @tokens;
+    my $clean = 1;
+    my %ancestors;
+    my $walk;
+    $walk = sub {
+        my ($value) = @_;
+        if (!ref $value) {
+            if (!defined $value) { push @tokens, "\x04"; return }
+            my $text = "$value";
+            $clean = 0 if $text =~ /[\x00-\x05]/;
+            $XML::Simple::_characters ||= utf8::is_utf8($text);
+            push @tokens, $text;
+            return;
+        }
+        my $address = Scalar::Util::refaddr($value);
+        croak 'circular data structures not supported' if $ancestors{$address};
+        $ancestors{$address} = 1;
+        if (UNIVERSAL::isa($value, 'HASH')) {
+            push @tokens, "\x01";
+            for my $key (keys %$value) {
+                $clean = 0 if $key =~ /[\x00-\x05]/;
+                $XML::Simple::_characters ||= utf8::is_utf8($key);
+                push @tokens, $key;
+                $walk->($value->{$key});
+            }
+            push @tokens, "\x03";
+        }
+        elsif (UNIVERSAL::isa($value, 'ARRAY')) {
+            push @tokens, "\x02";
+            $walk->($_) for @$value;
+            push @tokens, "\x03";
+        }
+        else {
+            croak "Can't encode a value of type: " . ref($value);
+        }
+        delete $ancestors{$address};
+    };
+    my $ok = eval { $walk->($data); 1 };
+    my $error = $@;
+    undef $walk;    # the closure refers to itself
+    die $error unless $ok;
+    return undef unless $clean;
+    my $buffer = join "\0", @tokens;
+    utf8::upgrade($buffer);    # byte strings are Latin-1 characters, as XML::Simple treats them
+    utf8::encode($buffer);
+    return $buffer;
 }
 
 # A plain copy the wire can carry: blessed hashes and arrays as plain ones, scalars as strings.

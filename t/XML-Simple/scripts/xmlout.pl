@@ -33,6 +33,8 @@ my %data = (
     grouped => { searchpath => [ '/usr/bin', '/bin' ], other => 'x' },
     valueattr => { option => 'red', size => 10 },
     anon_key => { anon => [ 1, 2 ] },
+    controls => { bell => "ring\x07", tab => "a\tb" },
+    nul => { a => "nul\x00here", "k\x01" => 'x' },
 );
 
 my @sets = (
@@ -87,3 +89,11 @@ case('code ref', sub { XMLout({ a => sub { 1 } }) });
 case('regexp', sub { XMLout({ a => qr/x/ }) });
 case('top scalar ref', sub { XMLout(\'x') });
 case('xml_out alias', sub { XML::Simple::xml_out({ a => 1 }) });
+
+# What kind of string the text is: bytes from byte strings, characters once one is involved.
+for my $data ({ a => 'ascii' }, { a => "caf\xe9" }, { a => "caf\x{e9}" }, { a => "\x{263a}" }, { "k\x{e9}" => 1 }) {
+    case('string kind ' . join(',', map { sprintf '%vx', $_ } %$data), sub {
+        my $xml = XMLout($data);
+        (utf8::is_utf8($xml) ? 'characters' : 'bytes') . ' length ' . length($xml);
+    });
+}

@@ -19,7 +19,8 @@ public sealed class XmlSimpleModule : IBridgeModule
     public void Register(ModuleBuilder module)
     {
         module.Function("xml_in", XmlIn).Optional("path", ParamType.String).Optional("options", ParamType.Object);
-        module.Function("xml_out", XmlOut).Optional("data", ParamType.Any).Optional("options", ParamType.Object);
+        module.Function("xml_out", XmlOut).Optional("data", ParamType.Any).Optional("options", ParamType.Object)
+            .Optional("xml_attachment", ParamType.Boolean);
     }
 
     private static ValueTask<Reply> XmlIn(CallContext call)
@@ -48,14 +49,19 @@ public sealed class XmlSimpleModule : IBridgeModule
     private static ValueTask<Reply> XmlOut(CallContext call)
     {
         var writerOut = new SimpleOut(SimpleOptions.Parse(Options(call), forInput: false));
-        var xml = writerOut.Write(call.Params.Has("data") ? SimpleValues.FromJson(call.Params.Get("data")) : null);
+        // The drop-in sends big structures as the tree form (attachment) and asks for the text as
+        // an attachment: JSON::PP is slow both ways. `data` (JSON) and `xml` in the result remain.
+        var data = call.Params.Has("data") ? SimpleValues.FromJson(call.Params.Get("data"))
+            : call.Attachment.IsEmpty ? null : SimpleValues.FromTree(call.Attachment.Span);
+        var xml = writerOut.Write(data);
+        var asAttachment = call.Params.GetBoolean("xml_attachment");
         return ValueTask.FromResult(Reply.Write(writer =>
         {
             writer.WriteStartObject();
-            writer.WriteString("xml", xml);
+            if (!asAttachment) writer.WriteString("xml", xml);
             WriteWarnings(writer, writerOut.Warnings);
             writer.WriteEndObject();
-        }));
+        }, asAttachment ? Encoding.UTF8.GetBytes(xml) : (ReadOnlyMemory<byte>?)null));
     }
 
     internal static JsonElement? Options(CallContext call) => call.Params.Has("options") ? call.Params.Get("options") : null;

@@ -151,6 +151,67 @@ internal static class SimpleValues
         }
     }
 
+    /// <summary>
+    /// A structure sent in the tree form (xml.xml_out's attachment): the same tokens as
+    /// <see cref="ToTree"/> writes, without \x05 (the drop-in sends every scalar as a plain string).
+    /// </summary>
+    public static object? FromTree(ReadOnlySpan<byte> tree)
+    {
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(tree);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Core.BridgeException.Usage("xml.xml_out: the tree attachment is not UTF-8");
+        }
+        var tokens = text.Split('\0');
+        var i = 0;
+        var value = Next();
+        if (i != tokens.Length) throw Malformed();
+        return value;
+
+        object? Next()
+        {
+            if (i >= tokens.Length) throw Malformed();
+            var token = tokens[i++];
+            switch (token)
+            {
+                case "\x01":
+                    var hash = new Dictionary<string, object?>();
+                    while (true)
+                    {
+                        if (i >= tokens.Length) throw Malformed();
+                        var key = tokens[i++];
+                        if (key == "\x03") return hash;
+                        hash[key] = Next();
+                    }
+                case "\x02":
+                    var list = new List<object?>();
+                    while (true)
+                    {
+                        if (i >= tokens.Length) throw Malformed();
+                        if (tokens[i] == "\x03")
+                        {
+                            i++;
+                            return list;
+                        }
+                        list.Add(Next());
+                    }
+                case "\x04":
+                    return null;
+                case "\x03":
+                    throw Malformed();
+                default:
+                    return token;
+            }
+        }
+
+        static Core.BridgeException Malformed() =>
+            Core.BridgeException.Usage("xml.xml_out: the tree attachment ends early or has an unmatched end (docs/protocol.md, tree form)");
+    }
+
     /// <summary>Perl's truth: undef, "", "0" (and a number that is zero) are false.</summary>
     public static bool IsTrue(JsonElement value) => value.ValueKind switch
     {

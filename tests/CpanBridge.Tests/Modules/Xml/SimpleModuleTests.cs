@@ -232,6 +232,24 @@ public class SimpleModuleTests
     }
 
     [Fact]
+    public async Task Xml_out_takes_the_tree_form_and_answers_the_text_as_an_attachment()
+    {
+        using var bridge = new TestBridge();
+        var client = bridge.Connect();
+        // {a => 'caf\x{e9}', l => [1, undef], h => {}}
+        var tree = Encoding.UTF8.GetBytes(string.Join('\0', "\x01", "a", "caf\u00e9", "l", "\x02", "1", "\x04", "\x03", "h", "\x01", "\x03", "\x03"));
+        await client.SendAsync("xml", "xml_out", new JsonObject { ["options"] = new JsonObject { ["SuppressEmpty"] = 1 }, ["xml_attachment"] = true }, tree);
+        var (frame, attachment) = await client.ReadAsync();
+        Assert.True(frame["success"]!.GetValue<bool>(), frame.ToJsonString());
+        Assert.Null(frame["result"]!["xml"]);
+        Assert.Equal("<opt a=\"caf\u00e9\">\n  <h></h>\n  <l>1</l>\n</opt>\n", Encoding.UTF8.GetString(attachment!));
+
+        await client.SendAsync("xml", "xml_out", new JsonObject(), Encoding.UTF8.GetBytes("\x01\0a"));
+        (frame, _) = await client.ReadAsync();
+        Assert.Equal("E_USAGE", frame["code"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Raw_api_xml_in_answers_json_and_xml_out_reads_at_keys_as_attributes()
     {
         using var bridge = new TestBridge();
