@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -71,9 +72,15 @@ internal sealed partial class SimpleIn(SimpleOptions options)
     /// <summary>Parses and collapses a document given as bytes (encoding from its declaration or BOM, UTF-8 by default).</summary>
     public object? FromBytes(ReadOnlyMemory<byte> document)
     {
-        using var stream = new MemoryStream(document.ToArray(), writable: false);
+        DocumentBytes = document.Length;
+        using var stream = MemoryMarshal.TryGetArray(document, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(document.ToArray(), writable: false);
         return Collapse(Read(XmlReader.Create(stream, XmlSource.ReaderSettings()), document));
     }
+
+    /// <summary>The size of the last document read, for the module's memory policy.</summary>
+    public long DocumentBytes { get; private set; }
 
     public object? FromFile(string path)
     {

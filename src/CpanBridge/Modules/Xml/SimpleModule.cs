@@ -33,17 +33,39 @@ public sealed class XmlSimpleModule : IBridgeModule
         // The structure travels as the tree form in the attachment: a core-only client splits it
         // in C and builds the hashes in a few Perl ops a node, where JSON::PP walks every character.
         var tree = SimpleValues.ToTree(data, reader.IsPerlKey);
+        var warnings = reader.Warnings;
+        if (tree is not null)
+        {
+            ReleaseAfterBigDocument(reader.DocumentBytes);
+            return ValueTask.FromResult(Reply.Write(writer =>
+            {
+                writer.WriteStartObject();
+                WriteWarnings(writer, warnings);
+                writer.WriteEndObject();
+            }, tree));
+        }
         return ValueTask.FromResult(Reply.Write(writer =>
         {
             writer.WriteStartObject();
-            if (tree is null)
-            {
-                writer.WritePropertyName("data");
-                SimpleValues.Write(writer, data);
-            }
-            WriteWarnings(writer, reader.Warnings);
+            writer.WritePropertyName("data");
+            SimpleValues.Write(writer, data);
+            WriteWarnings(writer, warnings);
             writer.WriteEndObject();
-        }, tree is null ? (ReadOnlyMemory<byte>?)null : tree));
+        }));
+    }
+
+    /// <summary>Documents from this size on leave enough garbage to be worth giving back at once.</summary>
+    internal const long BigDocumentBytes = 16 << 20;
+
+    /// <summary>
+    /// The parse tree and the hashes of a big document are garbage once the tree form is written,
+    /// but the GC would keep the memory (a 70 MB document peaks near 2 GB): a long-running daemon
+    /// gives it back to the system right away rather than sit on it until the next big one.
+    /// </summary>
+    private static void ReleaseAfterBigDocument(long documentBytes)
+    {
+        if (documentBytes >= BigDocumentBytes)
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     private static ValueTask<Reply> XmlOut(CallContext call)

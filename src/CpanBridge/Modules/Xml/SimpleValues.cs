@@ -92,11 +92,11 @@ internal static class SimpleValues
     private const char LastMarker = '\x05';
 
     /// <summary>The tree form of <paramref name="value"/>, or null when a string holds a marker character.</summary>
-    public static byte[]? ToTree(object? value, Func<Dictionary<string, object?>, string, bool> isPerlKey)
+    public static ReadOnlyMemory<byte>? ToTree(object? value, Func<Dictionary<string, object?>, string, bool> isPerlKey)
     {
         var output = new ArrayBufferWriter<byte>(1 << 16);
         var tree = new TreeWriter(output, isPerlKey);
-        return tree.Value(value) ? output.WrittenSpan.ToArray() : null;
+        return tree.Value(value) ? output.WrittenMemory : (ReadOnlyMemory<byte>?)null;
     }
 
     private sealed class TreeWriter(ArrayBufferWriter<byte> output, Func<Dictionary<string, object?>, string, bool> isPerlKey)
