@@ -22,3 +22,6 @@ case('OO strict', sub { XML::Simple->new->XMLin('<r/>') });
 # The exact name 'strictmode': with 'StrictMode', XML::Simple->new also sets 'strictmode' from
 # :strict and hash order picks the winner, natively too.
 case('OO strictmode 0', sub { XML::Simple->new(strictmode => 0)->XMLin('<r><a>x</a></r>') });
+case('fatal folding, then a parse error', sub { XMLin('<r><a id="1"/><a id="1"/></r><junk/>', ForceArray => 1, KeyAttr => ['id']) });
+case('fatal folding in two places: the first', sub {
+    XMLin('<r><b><a id="1"/><a id="1"/></b><c><a x="2"/><a x="3"/></c></r>', ForceArray => 1, KeyAttr => { a => 'id' }) });

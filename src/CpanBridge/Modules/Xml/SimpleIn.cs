@@ -60,6 +60,8 @@ internal sealed partial class SimpleIn(SimpleOptions options)
         public Dictionary<string, object?> Attributes { get; } = [];
         public List<(string Key, object Value)> Children { get; } = [];
         public StringBuilder? PendingText;
+        public Element? Parent;
+        public int IndexInParent;
 
         public void FlushText()
         {
@@ -68,6 +70,9 @@ internal sealed partial class SimpleIn(SimpleOptions options)
             PendingText = null;
         }
     }
+
+    /// <summary>A child already collapsed (streaming): its value stands in the parent's list.</summary>
+    private sealed record Collapsed(object? Value);
 
     /// <summary>Parses and collapses a document given as bytes (encoding from its declaration or BOM, UTF-8 by default).</summary>
     public object? FromBytes(ReadOnlyMemory<byte> document)
@@ -102,14 +107,41 @@ internal sealed partial class SimpleIn(SimpleOptions options)
 
     private object? Collapse(Element root)
     {
-        _variables = _o.Variables is null ? null : new Dictionary<string, string>(_o.Variables);
+        var value = root.Parent is null && _rootValue is { } done ? done : null;
         if (_o.KeepRoot)
-            return CollapseElement([], [(root.Name, root)]);
-        return CollapseElement(root.Attributes, root.Children);
+            return CollapseElement([], [(root.Name, value ?? (object)root)]);
+        return value is not null ? value.Value : CollapseElement(root.Attributes, root.Children);
     }
 
-    private static Element Read(XmlReader reader, ReadOnlyMemory<byte> document)
+    // Streaming: each element is collapsed when it ends, so the parse tree never holds more than
+    // the open elements and their children. XML::Simple collapses after the whole parse, top
+    // down; the result is the same as long as nothing flows across elements in document order,
+    // which Variables and VarAttr do (a definition in one element, its use in a later one).
+    private bool Streaming => _o.Variables is null;
+    private Collapsed? _rootValue;
+    private Exception? _deferred;
+
+    private void Ended(Element element)
     {
+        if (!Streaming || _deferred is not null) return;
+        Collapsed done;
+        try
+        {
+            done = new Collapsed(CollapseElement(element.Attributes, element.Children));
+        }
+        catch (BridgeException e)
+        {
+            // XML::Simple croaks (StrictMode) only after the whole parse: a later parse error wins.
+            _deferred = e;
+            return;
+        }
+        if (element.Parent is null) _rootValue = done;
+        else element.Parent.Children[element.IndexInParent] = (element.Name, done);
+    }
+
+    private Element Read(XmlReader reader, ReadOnlyMemory<byte> document)
+    {
+        _variables = _o.Variables is null ? null : new Dictionary<string, string>(_o.Variables);
         var open = new Stack<Element>();
         Element? root = null;
         try
@@ -131,16 +163,21 @@ internal sealed partial class SimpleIn(SimpleOptions options)
                             if (open.TryPeek(out var parent))
                             {
                                 parent.FlushText();
+                                element.Parent = parent;
+                                element.IndexInParent = parent.Children.Count;
                                 parent.Children.Add((element.Name, element));
                             }
                             else
                             {
                                 root = element;
                             }
-                            if (!reader.IsEmptyElement) open.Push(element);
+                            if (reader.IsEmptyElement) Ended(element);
+                            else open.Push(element);
                             break;
                         case XmlNodeType.EndElement:
-                            open.Pop().FlushText();
+                            var ended = open.Pop();
+                            ended.FlushText();
+                            Ended(ended);
                             break;
                         case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
                             if (open.TryPeek(out var current))
@@ -177,6 +214,7 @@ internal sealed partial class SimpleIn(SimpleOptions options)
                 ["dotnet"] = error.DotNetMessage,
             });
         }
+        if (_deferred is not null) throw _deferred;
         return root ?? throw BridgeException.Native("no element found", new JsonObject
         {
             ["kind"] = "parse",
@@ -209,9 +247,9 @@ internal sealed partial class SimpleIn(SimpleOptions options)
         {
             var (key, raw) = children[i];
             object? value;
-            if (raw is Element child)
+            if (raw is Element or Collapsed)
             {
-                value = CollapseElement(child.Attributes, child.Children);
+                value = raw is Collapsed done ? done.Value : CollapseElement(((Element)raw).Attributes, ((Element)raw).Children);
                 if (value is null && _o.SuppressEmptyTrue) continue;
             }
             else
@@ -232,7 +270,7 @@ internal sealed partial class SimpleIn(SimpleOptions options)
                 key = _o.ContentKey;
                 value = text;
             }
-            var own = raw is not Element;
+            var own = raw is string;
 
             if (attr.TryGetValue(key, out var existing))
             {
