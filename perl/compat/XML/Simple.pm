@@ -379,7 +379,9 @@ sub XMLout {
     return _write_file($out, $xml);
 }
 
-# Written under a temporary name and renamed, so a reader never sees half a file.
+# Written under a temporary name and renamed, so a reader never sees half a file. Where no file
+# can be made beside it (a directory the job may not write to, a file it may), written in place
+# as XML::Simple writes it, with its error texts.
 sub _write_file {
     my ($file, $xml) = @_;
     if (-e $file && !-w _) {
@@ -387,11 +389,15 @@ sub _write_file {
         croak "open($file): $!";
     }
     my $temp = "$file.tmp$$";
-    open(my $fh, '>', $temp) or croak "open($file): $!";
+    my $fh;
+    if (!open($fh, '>', $temp)) {
+        open($fh, '>', $file) or croak "open($file): $!";
+        $temp = undef;
+    }
     binmode($fh, ':utf8');
-    unless (print {$fh} $xml) { my $e = $!; close $fh; unlink $temp; $! = $e; croak "print: $!" }
-    unless (close $fh) { my $e = $!; unlink $temp; $! = $e; croak "close: $!" }
-    unless (rename $temp, $file) { my $e = $!; unlink $temp; $! = $e; croak "open($file): $!" }
+    unless (print {$fh} $xml) { my $e = $!; close $fh; unlink $temp if defined $temp; $! = $e; croak "print: $!" }
+    unless (close $fh) { my $e = $!; unlink $temp if defined $temp; $! = $e; croak "close: $!" }
+    if (defined $temp && !rename $temp, $file) { my $e = $!; unlink $temp; $! = $e; croak "open($file): $!" }
     return 1;
 }
 
@@ -522,6 +528,9 @@ XML::Parser is loaded.
 
 =item * NoSort keeps the order the hash had when it was sent, which is as unspecified as
 native's.
+
+=item * The work happens in the daemon: a subclass overriding XML::Simple's internal methods
+(new_hashref, sorted_keys, escape_value, hash_to_array...) changes nothing.
 
 =back
 
