@@ -14,5 +14,7 @@ public static class BuiltinModules
         new Excel.ExcelModule(runtime),
         new Crypto.CryptoModule(),
         new Sftp.SftpModule(runtime),
+        new Xml.XmlSimpleModule(),
+        new Xml.XmlHelperModule(),
     ];
 }
