@@ -1,0 +1,126 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Xml;
+using CpanBridge.Core;
+using CpanBridge.Core.Protocol;
+using CpanBridge.Core.Registry;
+using CpanBridge.Core.Sessions;
+
+namespace CpanBridge.Modules.Xml;
+
+/// <summary>
+/// The daemon side of XML::DOM (docs/protocol.md, "Module xml_dom"). The drop-in keeps the DOM
+/// itself in Perl, so edits cost no round trip; the daemon parses (returning the whole document
+/// as flat records) and answers xql queries over a copy of the document the drop-in sends.
+/// </summary>
+public sealed class DomModule : IBridgeModule
+{
+    private static readonly HandleKind<XqlDocument> QueryDocumentKind = new("xml_dom.document");
+
+    public string Name => "xml_dom";
+
+    public void Register(ModuleBuilder module)
+    {
+        module.Function("parse", Parse).Optional("file", ParamType.String).Optional("keep_cdata", ParamType.Boolean);
+        module.Function("load", Load).Required("xml", ParamType.String);
+        module.Function("xql", Xql).Required("document", ParamType.Handle).Required("context", ParamType.Array)
+            .Required("query", ParamType.String);
+        module.Function("close", Close).Required("document", ParamType.Handle);
+    }
+
+    /// <summary>
+    /// The document's bytes come as the attachment (decoded by their own declaration, as expat
+    /// does) or from <c>file</c>, an absolute path the daemon opens.
+    /// </summary>
+    private static ValueTask<Reply> Parse(CallContext call)
+    {
+        var file = call.Params.GetStringOrNull("file");
+        var keepCdata = call.Params.GetBoolean("keep_cdata");
+        if (file is not null && !Path.IsPathRooted(file))
+            throw BridgeException.Usage($"file must be an absolute path, not '{file}'");
+
+        byte[] bytes;
+        if (file is null)
+            bytes = call.Attachment.ToArray();
+        else
+        {
+            try
+            {
+                bytes = File.ReadAllBytes(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw BridgeException.Native($"Couldn't open {file}:\n{e.Message}",
+                    new JsonObject { ["reason"] = "open" });
+            }
+        }
+
+        DomRecords records;
+        try
+        {
+            using var reader = XmlReader.Create(new MemoryStream(bytes, writable: false), XmlSource.ReaderSettings());
+            records = DomParser.Read(reader, keepCdata);
+        }
+        catch (XmlException e)
+        {
+            var error = XmlSource.Describe(e, DecodeForPosition(bytes));
+            throw BridgeException.Native(error.ExpatText, new JsonObject
+            {
+                ["reason"] = "parse",
+                ["message"] = error.Message,
+                ["line"] = error.Line,
+                ["column"] = error.Column,
+                ["byte"] = error.Byte,
+            });
+        }
+        return ValueTask.FromResult(Reply.Of(new JsonObject { ["records"] = records.Count }, records.ToUtf8()));
+    }
+
+    /// <summary>Only to count bytes up to an error: UTF-8 unless it plainly is not.</summary>
+    private static string DecodeForPosition(byte[] bytes)
+    {
+        try
+        {
+            return new UTF8Encoding(false, true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return Encoding.Latin1.GetString(bytes);
+        }
+    }
+
+    private static ValueTask<Reply> Load(CallContext call)
+    {
+        XqlDocument document;
+        try
+        {
+            document = XqlDocument.Load(call.Params.GetString("xml"));
+        }
+        catch (XmlException e)
+        {
+            throw BridgeException.Native("xql: the document does not parse: " + XmlSource.Describe(e).ExpatText.TrimStart('\n'));
+        }
+        var handle = call.Handles.Open(QueryDocumentKind, document);
+        return ValueTask.FromResult(Reply.Of(new JsonObject { ["document"] = handle }));
+    }
+
+    private static ValueTask<Reply> Xql(CallContext call)
+    {
+        var document = call.Handles.Get(QueryDocumentKind, call.Params.GetString("document"));
+        var context = new List<int>();
+        foreach (var step in call.Params.Get("context").EnumerateArray())
+        {
+            if (step.ValueKind != global::System.Text.Json.JsonValueKind.Number || !step.TryGetInt32(out var index) || index < 0)
+                throw BridgeException.Usage("context must be an array of element-child indexes (integers >= 0)");
+            context.Add(index);
+        }
+        var results = document.Run(context, call.Params.GetString("query"));
+        return ValueTask.FromResult(Reply.Of(new JsonObject { ["results"] = results }));
+    }
+
+    private static ValueTask<Reply> Close(CallContext call)
+    {
+        call.Handles.Close(call.Params.GetString("document"));
+        return ValueTask.FromResult(Reply.Null);
+    }
+}

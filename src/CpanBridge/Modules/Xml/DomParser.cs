@@ -1,0 +1,110 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml;
+
+namespace CpanBridge.Modules.Xml;
+
+/// <summary>
+/// Reads a document into <see cref="DomRecords"/> with the node structure XML::DOM's parser builds
+/// on top of expat: text runs merged into one Text node (CDATA sections too, unless KeepCDATA),
+/// whitespace outside the root element dropped, defaulted attributes after the specified ones and
+/// marked unspecified, the internal DTD subset's declarations as XML::DOM keeps them.
+/// </summary>
+public static partial class DomParser
+{
+    public static DomRecords Read(XmlReader reader, bool keepCdata)
+    {
+        var records = new DomRecords();
+        var text = new StringBuilder();
+        var depth = 0;
+        // A CDATA section directly after another one joins it (KeepCDATA): expat may hand one
+        // section over in pieces, and XML::DOM appends to the CDATA node it just made.
+        var lastWasCdata = false;
+        var attributes = new List<(string, string, bool)>();
+
+        void FlushText()
+        {
+            if (text.Length == 0) return;
+            records.Add('T', text.ToString());
+            text.Clear();
+        }
+
+        while (reader.Read())
+        {
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.XmlDeclaration:
+                    var declaration = Declaration(reader.Value);
+                    records.Add('X', declaration.Version, declaration.Encoding, declaration.Standalone);
+                    break;
+                case XmlNodeType.DocumentType:
+                    records.Add('D', reader.Name, reader.GetAttribute("SYSTEM"), reader.GetAttribute("PUBLIC"));
+                    DtdSubset.Read(reader.Value, records);
+                    break;
+                case XmlNodeType.Element:
+                    FlushText();
+                    lastWasCdata = false;
+                    attributes.Clear();
+                    var empty = reader.IsEmptyElement;
+                    var name = reader.Name;
+                    if (reader.MoveToFirstAttribute())
+                    {
+                        do attributes.Add((reader.Name, reader.Value, !reader.IsDefault));
+                        while (reader.MoveToNextAttribute());
+                        reader.MoveToElement();
+                    }
+                    records.AddElement(name, attributes);
+                    if (empty) records.Add('/');
+                    else depth++;
+                    break;
+                case XmlNodeType.EndElement:
+                    FlushText();
+                    lastWasCdata = false;
+                    records.Add('/');
+                    depth--;
+                    break;
+                case XmlNodeType.Text:
+                case XmlNodeType.Whitespace:
+                case XmlNodeType.SignificantWhitespace:
+                    if (depth == 0) break;
+                    text.Append(reader.Value);
+                    lastWasCdata = false;
+                    break;
+                case XmlNodeType.CDATA:
+                    if (!keepCdata)
+                    {
+                        text.Append(reader.Value);
+                        break;
+                    }
+                    FlushText();
+                    if (lastWasCdata) records.Add('+', reader.Value);
+                    else records.Add('C', reader.Value);
+                    lastWasCdata = true;
+                    break;
+                case XmlNodeType.Comment:
+                    FlushText();
+                    lastWasCdata = false;
+                    records.Add('#', reader.Value);
+                    break;
+                case XmlNodeType.ProcessingInstruction:
+                    FlushText();
+                    lastWasCdata = false;
+                    records.Add('?', reader.Name, reader.Value);
+                    break;
+            }
+        }
+        FlushText();
+        return records;
+    }
+
+    /// <summary>version, encoding and standalone as written; standalone absent when not given.</summary>
+    private static (string? Version, string? Encoding, string? Standalone) Declaration(string value)
+    {
+        string? Pseudo(string name)
+        {
+            var match = Regex.Match(value, name + @"\s*=\s*(?:""([^""]*)""|'([^']*)')");
+            return match.Success ? match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value : null;
+        }
+        return (Pseudo("version"), Pseudo("encoding"), Pseudo("standalone"));
+    }
+}
