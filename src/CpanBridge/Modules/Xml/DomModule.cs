@@ -15,7 +15,7 @@ namespace CpanBridge.Modules.Xml;
 /// </summary>
 public sealed class DomModule : IBridgeModule
 {
-    private static readonly HandleKind<XqlDocument> QueryDocumentKind = new("xml_dom.document");
+    private static readonly HandleKind<DomXqlDocument> QueryDocumentKind = new("xml_dom.document");
 
     public string Name => "xml_dom";
 
@@ -91,10 +91,10 @@ public sealed class DomModule : IBridgeModule
 
     private static ValueTask<Reply> Load(CallContext call)
     {
-        XqlDocument document;
+        DomXqlDocument document;
         try
         {
-            document = XqlDocument.Load(call.Params.GetString("xml"));
+            document = DomXqlDocument.Load(call.Params.GetString("xml"));
         }
         catch (XmlException e)
         {

@@ -39,7 +39,7 @@ public static partial class DomParser
                     break;
                 case XmlNodeType.DocumentType:
                     records.Add('D', reader.Name, reader.GetAttribute("SYSTEM"), reader.GetAttribute("PUBLIC"));
-                    DtdSubset.Read(reader.Value, records);
+                    DomDtdSubset.Read(reader.Value, records);
                     break;
                 case XmlNodeType.Element:
                     FlushText();

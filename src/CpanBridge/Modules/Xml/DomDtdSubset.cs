@@ -10,7 +10,7 @@ namespace CpanBridge.Modules.Xml;
 /// already checked the subset is well formed; this only takes it apart. Comments and processing
 /// instructions inside the subset become document-level records, where XML::DOM puts them.
 /// </summary>
-public static class DtdSubset
+public static class DomDtdSubset
 {
     public static void Read(string subset, DomRecords records)
     {

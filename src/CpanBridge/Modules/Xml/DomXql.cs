@@ -13,18 +13,18 @@ namespace CpanBridge.Modules.Xml;
 /// differences that can be rewritten are (0-based subscripts, $eq$-style operators, a few function
 /// names); the rest is refused by name rather than answered differently.
 /// </summary>
-public sealed class XqlDocument
+public sealed class DomXqlDocument
 {
     private readonly XPathDocument _document;
     private readonly XmlNamespaceManager _namespaces;
 
-    private XqlDocument(XPathDocument document, XmlNamespaceManager namespaces)
+    private DomXqlDocument(XPathDocument document, XmlNamespaceManager namespaces)
     {
         _document = document;
         _namespaces = namespaces;
     }
 
-    public static XqlDocument Load(string xml)
+    public static DomXqlDocument Load(string xml)
     {
         using var reader = XmlSource.FromString(xml);
         var document = new XPathDocument(reader, XmlSpace.Preserve);
@@ -37,7 +37,7 @@ public sealed class XqlDocument
             if (prefix.Length > 0 && prefix != "xml" && namespaces.LookupNamespace(prefix) is null)
                 namespaces.AddNamespace(prefix, all.Current.Value);
         }
-        return new XqlDocument(document, namespaces);
+        return new DomXqlDocument(document, namespaces);
     }
 
     /// <summary>
@@ -48,7 +48,7 @@ public sealed class XqlDocument
     /// </summary>
     public JsonArray Run(IReadOnlyList<int> context, string xql)
     {
-        var xpath = XqlSyntax.ToXPath(xql);
+        var xpath = DomXqlSyntax.ToXPath(xql);
         var navigator = _document.CreateNavigator();
         foreach (var index in context)
             if (!MoveToChildElement(navigator, index))
@@ -171,7 +171,7 @@ public sealed class XqlDocument
 }
 
 /// <summary>The rewriting of XQL into XPath 1.0, and the refusal of what has no equivalent.</summary>
-public static class XqlSyntax
+public static class DomXqlSyntax
 {
     private static readonly Dictionary<string, string> Operators = new()
     {
