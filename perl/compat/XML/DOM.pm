@@ -515,9 +515,12 @@ sub printToFileHandle {
 sub printToFile {
     my ($self, $file) = @_;
     my $encoding = $self->getXMLDecl()->getEncoding();
-    open(my $fh, ">:encoding($encoding)", $file) || Carp::croak("printToFile - can't open output file $file");
-    print {$fh} $self->toString;
-    close $fh;
+    # FileHandle as XML::DOM opens it, so a missing or unknown encoding fails with the same words
+    require FileHandle;
+    no warnings 'uninitialized';
+    my $fh = FileHandle->new($file, ">:encoding($encoding)") || Carp::croak("printToFile - can't open output file $file");
+    $fh->print($self->toString);
+    $fh->close;
 }
 
 # The element path from the document (element-child indexes), or undef when detached.
@@ -1454,6 +1457,7 @@ sub new {
 
 sub parse {
     my ($self, $source, %more) = @_;
+    local $!;    # expat's parse of a string leaves errno alone (a dying script exits with it)
     my %opts = (%$self, %more);
     my $bytes;
     if (ref $source && (ref $source eq 'GLOB' || Scalar::Util::reftype($source) eq 'GLOB' || eval { $source->can('read') })) {
@@ -1477,6 +1481,12 @@ sub parsefile {
     # the open error exactly as XML::Parser words it, with this process's errno
     open(my $fh, '<', $file) or Carp::croak("Couldn't open $file:\n$!");
     close $fh;
+    # a directory opens but does not read, which is where expat gives up
+    if (-d $file) {
+        require Errno;
+        $! = Errno::EISDIR();    # what the failed read leaves behind
+        die 'read error at ' . __FILE__ . ' line ' . __LINE__ . ".\n";
+    }
     require File::Spec;
     my $path = File::Spec->rel2abs($file);
     return $self->_build(XML::DOM::_call('parse', { file => $path,
@@ -1493,8 +1503,9 @@ sub _build {
     if ($r->{failed}) {
         my $data = $r->{data} || {};
         my $e = XML::DOM::_error_text($r);
-        # expat's own text, from where XML::Parser dies
-        die $e if ($data->{reason} || '') eq 'parse';
+        # expat's own text, where XML::Parser dies with it (no "<FH> line N" added: the
+        # position is the document's, not the script's last read)
+        die $e . ' at ' . __FILE__ . ' line ' . __LINE__ . ".\n" if ($data->{reason} || '') eq 'parse';
         Carp::croak($e);
     }
     my $records = $r->{attachment};
@@ -1544,7 +1555,7 @@ sub _build {
                 'XML::DOM::ProcessingInstruction';
         } elsif ($kind eq 'X') {
             my (undef, $version, $encoding, $standalone) = _fields($record);
-            $standalone = $standalone eq 'yes' ? 1 : 0 if defined $standalone;
+            $standalone = $standalone eq 'yes' ? 1 : '' if defined $standalone;
             $doc->{XmlDecl} = XML::DOM::XMLDecl->new($doc, $version, $encoding, $standalone);
         } elsif ($kind eq 'D') {
             my (undef, $name, $sysid, $pubid) = _fields($record);

@@ -63,7 +63,7 @@ public sealed class DomModule : IBridgeModule
         }
         catch (XmlException e)
         {
-            var error = XmlSource.Describe(e, DecodeForPosition(bytes));
+            var error = DomParseError.Describe(e, bytes, fromFile: file is not null);
             throw BridgeException.Native(error.ExpatText, new JsonObject
             {
                 ["reason"] = "parse",
@@ -71,22 +71,10 @@ public sealed class DomModule : IBridgeModule
                 ["line"] = error.Line,
                 ["column"] = error.Column,
                 ["byte"] = error.Byte,
+                ["detail"] = error.DotNetMessage,
             });
         }
         return ValueTask.FromResult(Reply.Of(new JsonObject { ["records"] = records.Count }, records.ToUtf8()));
-    }
-
-    /// <summary>Only to count bytes up to an error: UTF-8 unless it plainly is not.</summary>
-    private static string DecodeForPosition(byte[] bytes)
-    {
-        try
-        {
-            return new UTF8Encoding(false, true).GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            return Encoding.Latin1.GetString(bytes);
-        }
     }
 
     private static ValueTask<Reply> Load(CallContext call)

@@ -76,6 +76,8 @@ public static partial class DomParser
                         text.Append(reader.Value);
                         break;
                     }
+                    // expat reports no characters for <![CDATA[]]>, so XML::DOM makes no node
+                    if (reader.Value.Length == 0) break;
                     FlushText();
                     if (lastWasCdata) records.Add('+', reader.Value);
                     else records.Add('C', reader.Value);

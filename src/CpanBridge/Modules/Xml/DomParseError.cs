@@ -1,0 +1,96 @@
+using System.Text;
+using System.Xml;
+
+namespace CpanBridge.Modules.Xml;
+
+/// <summary>
+/// A parse failure worded and placed as expat places it. <see cref="XmlSource"/> gives the wording;
+/// this moves the position from where .NET noticed the problem to where expat reports it (the start
+/// of the offending token: the '&amp;' of a reference, the '&lt;' of a second root element), and
+/// gives a document with no root element expat's end-of-input position (byte -1 for an empty
+/// string, 0 for an empty file, as XML::Parser reports them).
+/// </summary>
+public static class DomParseError
+{
+    public static ParseError Describe(XmlException error, byte[] bytes, bool fromFile)
+    {
+        var dotnet = error.Message;
+        var text = Decode(bytes, out var singleByte);
+        var message = dotnet.Contains("CDATA") && dotnet.Contains("end of file")
+            ? "unclosed CDATA section"
+            : XmlSource.ExpatMessage(dotnet);
+        if (bytes.Length == 0) return new ParseError(message, 1, 0, fromFile ? 0 : -1, dotnet);
+
+        int line, column;
+        if (error.LineNumber <= 0)
+            (line, column) = EndOf(text);
+        else
+            (line, column) = (error.LineNumber, Math.Max(error.LinePosition - 1, 0));
+
+        var lineStart = LineStart(text, line);
+        var at = Math.Min(text.Length, lineStart + column);
+        if (message == "not well-formed (invalid token)" && dotnet.Contains("invalid character")
+            && Back(text, lineStart, at, "&#") is { } reference)
+        {
+            message = "reference to invalid character number";
+            at = reference;
+        }
+        else if (message == "undefined entity" && Back(text, lineStart, at, "&") is { } ampersand)
+            at = ampersand;
+        else if (message is "junk after document element" or "XML or text declaration not at start of entity"
+                 && Back(text, lineStart, at, "<") is { } open)
+            at = open;
+
+        long offset = singleByte ? at : Encoding.UTF8.GetByteCount(text.AsSpan(0, at));
+        return new ParseError(message, line, at - lineStart, offset, dotnet);
+    }
+
+    /// <summary>UTF-8 when the bytes are; otherwise one character per byte (offsets stay byte offsets).</summary>
+    private static string Decode(byte[] bytes, out bool singleByte)
+    {
+        try
+        {
+            singleByte = false;
+            return new UTF8Encoding(false, true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            singleByte = true;
+            return Encoding.Latin1.GetString(bytes);
+        }
+    }
+
+    private static (int Line, int Column) EndOf(string text)
+    {
+        var line = 1;
+        var lastBreak = -1;
+        for (var i = 0; i < text.Length; i++)
+            if (text[i] == '\n')
+            {
+                line++;
+                lastBreak = i;
+            }
+        return (line, text.Length - lastBreak - 1);
+    }
+
+    private static int LineStart(string text, int line)
+    {
+        var index = 0;
+        for (var l = 1; l < line; l++)
+        {
+            var next = text.IndexOf('\n', index);
+            if (next < 0) return index;
+            index = next + 1;
+        }
+        return index;
+    }
+
+    /// <summary>Where <paramref name="token"/> starts, looking back from <paramref name="at"/> on its line.</summary>
+    private static int? Back(string text, int lineStart, int at, string token)
+    {
+        var from = Math.Min(at, text.Length - token.Length);
+        for (var i = from; i >= lineStart && i >= 0; i--)
+            if (string.CompareOrdinal(text, i, token, 0, token.Length) == 0) return i;
+        return null;
+    }
+}
