@@ -1457,7 +1457,9 @@ sub new {
 
 sub parse {
     my ($self, $source, %more) = @_;
-    local $!;    # expat's parse of a string leaves errno alone (a dying script exits with it)
+    # expat's parse of a string leaves errno alone, and a script dying of a parse error exits
+    # with it: whatever runs here, the caller's $! is put back before returning or dying
+    my $errno = $! + 0;
     my %opts = (%$self, %more);
     my $bytes;
     if (ref $source && (ref $source eq 'GLOB' || Scalar::Util::reftype($source) eq 'GLOB' || eval { $source->can('read') })) {
@@ -1470,7 +1472,7 @@ sub parse {
     # expat reads the string's bytes as Perl stores them: a character string is its UTF-8 form
     utf8::encode($bytes) if utf8::is_utf8($bytes);
     return $self->_build(XML::DOM::_call('parse', { keep_cdata => $opts{KeepCDATA} ? \1 : \0 },
-                                         $bytes));
+                                         $bytes), $errno);
 }
 
 sub parsefile {
@@ -1499,8 +1501,9 @@ my $ABSENT = "\x1D";
 
 # Builds the DOM from the daemon's records (docs/protocol.md, "Module xml_dom").
 sub _build {
-    my ($self, $r) = @_;
+    my ($self, $r, $errno) = @_;
     if ($r->{failed}) {
+        $! = $errno if defined $errno;
         my $data = $r->{data} || {};
         my $e = XML::DOM::_error_text($r);
         # expat's own text, where XML::Parser dies with it (no "<FH> line N" added: the
@@ -1583,6 +1586,7 @@ sub _build {
             $decl->addAttDef(XML::DOM::AttDef->new($doc, $name, $type, $default, $fixed eq '1'));
         }
     }
+    $! = $errno if defined $errno;
     return $doc;
 }
 

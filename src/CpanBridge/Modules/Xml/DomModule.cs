@@ -17,6 +17,9 @@ public sealed class DomModule : IBridgeModule
 {
     private static readonly HandleKind<DomXqlDocument> QueryDocumentKind = new("xml_dom.document");
 
+    // Documents declared in a Windows or ISO code page parse as with XML::Parser's encoding maps.
+    static DomModule() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
     public string Name => "xml_dom";
 
     public void Register(ModuleBuilder module)
@@ -58,8 +61,22 @@ public sealed class DomModule : IBridgeModule
         DomRecords records;
         try
         {
-            using var reader = XmlReader.Create(new MemoryStream(bytes, writable: false), XmlSource.ReaderSettings());
-            records = DomParser.Read(reader, keepCdata);
+            try
+            {
+                using var reader = XmlReader.Create(new MemoryStream(bytes, writable: false), XmlSource.ReaderSettings());
+                records = DomParser.Read(reader, keepCdata);
+            }
+            catch (XmlException e) when (e.Message.Contains("undeclared prefix") && !DeclaresEntities(bytes))
+            {
+                using var reader = WithoutNamespaces(bytes);
+                records = DomParser.Read(reader, keepCdata);
+            }
+        }
+        catch (XmlException e) when (UnknownEncoding(e.Message) is { } encoding)
+        {
+            // XML::Parser looks for an encoding map file and does not find one
+            throw BridgeException.Native($"Couldn't open encmap {encoding}.enc:\nNo such file or directory\n",
+                new JsonObject { ["reason"] = "parse", ["detail"] = e.Message });
         }
         catch (XmlException e)
         {
@@ -75,6 +92,30 @@ public sealed class DomModule : IBridgeModule
             });
         }
         return ValueTask.FromResult(Reply.Of(new JsonObject { ["records"] = records.Count }, records.ToUtf8()));
+    }
+
+    /// <summary>
+    /// XML::DOM runs expat without namespace processing, so a prefix nobody declared is just part
+    /// of a name. System.Xml's checked reader cannot be told so; its older reader can, but has no
+    /// limit on entity expansion, so it is used only for documents that declare no entities.
+    /// </summary>
+    private static XmlReader WithoutNamespaces(byte[] bytes) =>
+        new XmlTextReader(new MemoryStream(bytes, writable: false))
+        {
+            Namespaces = false,
+            DtdProcessing = DtdProcessing.Parse,
+            XmlResolver = null,
+            WhitespaceHandling = WhitespaceHandling.All,
+            Normalization = true,
+            EntityHandling = EntityHandling.ExpandEntities,
+        };
+
+    private static bool DeclaresEntities(byte[] bytes) => bytes.AsSpan().IndexOf("<!ENTITY"u8) >= 0;
+
+    private static string? UnknownEncoding(string dotnet)
+    {
+        var match = global::System.Text.RegularExpressions.Regex.Match(dotnet, "System does not support '([^']*)' encoding");
+        return match.Success ? match.Groups[1].Value : null;
     }
 
     private static ValueTask<Reply> Load(CallContext call)

@@ -19,6 +19,13 @@ public static class DomParseError
         var message = dotnet.Contains("CDATA") && dotnet.Contains("end of file")
             ? "unclosed CDATA section"
             : XmlSource.ExpatMessage(dotnet);
+        if (dotnet.Contains("Cannot switch to Unicode"))
+        {
+            // a 16-bit encoding declared in an 8-bit document: expat points at the declared name
+            var declared = text.IndexOf("encoding", StringComparison.Ordinal);
+            var value = declared < 0 ? 0 : text.IndexOfAny(['"', '\''], declared) + 1;
+            return new ParseError("encoding specified in XML declaration is incorrect", 1, value, value, dotnet);
+        }
         if (bytes.Length == 0) return new ParseError(message, 1, 0, fromFile ? 0 : -1, dotnet);
 
         int line, column;
@@ -29,12 +36,22 @@ public static class DomParseError
 
         var lineStart = LineStart(text, line);
         var at = Math.Min(text.Length, lineStart + column);
+        // The input stops inside a token: expat names the token and points at its start.
+        if (EndsLikeEof(dotnet) && UnclosedTokenAtEnd(text) is { } token && at >= token)
+        {
+            message = "unclosed token";
+            at = token;
+            line = 1 + text.AsSpan(0, at).Count('\n');
+            lineStart = LineStart(text, line);
+        }
         if (message == "not well-formed (invalid token)" && dotnet.Contains("invalid character")
             && Back(text, lineStart, at, "&#") is { } reference)
         {
             message = "reference to invalid character number";
             at = reference;
         }
+        else if (dotnet.Contains("']]>' is not allowed"))
+            at = Math.Min(text.Length, at + 2);    // expat points at the '>' that ends it
         else if (message == "undefined entity" && Back(text, lineStart, at, "&") is { } ampersand)
             at = ampersand;
         else if (message is "junk after document element" or "XML or text declaration not at start of entity"
@@ -43,6 +60,21 @@ public static class DomParseError
 
         long offset = singleByte ? at : Encoding.UTF8.GetByteCount(text.AsSpan(0, at));
         return new ParseError(message, line, at - lineStart, offset, dotnet);
+    }
+
+    private static bool EndsLikeEof(string dotnet) =>
+        dotnet.Contains("end of file") || dotnet.Contains("Data at the root level is invalid")
+        || dotnet.Contains("while parsing EntityName") || dotnet.Contains("unclosed literal string");
+
+    /// <summary>Where a markup token or reference left open at the end of the input starts.</summary>
+    private static int? UnclosedTokenAtEnd(string text)
+    {
+        var open = text.LastIndexOf('<');
+        var close = text.LastIndexOf('>');
+        if (open > close)
+            return text.AsSpan(open).StartsWith("<!DOCTYPE") && text.IndexOf('[', open) > 0 ? null : open;
+        var amp = text.LastIndexOf('&');
+        return amp > close && text.IndexOf(';', amp) < 0 ? amp : null;
     }
 
     /// <summary>UTF-8 when the bytes are; otherwise one character per byte (offsets stay byte offsets).</summary>
