@@ -1491,8 +1491,9 @@ sub parsefile {
     }
     require File::Spec;
     my $path = File::Spec->rel2abs($file);
+    # XML::Parser's read of a file ends with errno cleared, parse error or not
     return $self->_build(XML::DOM::_call('parse', { file => $path,
-                                                   keep_cdata => $opts{KeepCDATA} ? \1 : \0 }));
+                                                   keep_cdata => $opts{KeepCDATA} ? \1 : \0 }), 0);
 }
 
 my $RS = "\x1E";
@@ -1505,10 +1506,12 @@ sub _build {
     if ($r->{failed}) {
         $! = $errno if defined $errno;
         my $data = $r->{data} || {};
+        # the encoding map XML::Parser looked for and did not find
+        if (($data->{reason} || '') eq 'encoding') { require Errno; $! = Errno::ENOENT() }
         my $e = XML::DOM::_error_text($r);
         # expat's own text, where XML::Parser dies with it (no "<FH> line N" added: the
         # position is the document's, not the script's last read)
-        die $e . ' at ' . __FILE__ . ' line ' . __LINE__ . ".\n" if ($data->{reason} || '') eq 'parse';
+        die $e . ' at ' . __FILE__ . ' line ' . __LINE__ . ".\n" if ($data->{reason} || '') =~ /\A(?:parse|encoding)\z/;
         Carp::croak($e);
     }
     my $records = $r->{attachment};

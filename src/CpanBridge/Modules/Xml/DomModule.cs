@@ -76,7 +76,7 @@ public sealed class DomModule : IBridgeModule
         {
             // XML::Parser looks for an encoding map file and does not find one
             throw BridgeException.Native($"Couldn't open encmap {encoding}.enc:\nNo such file or directory\n",
-                new JsonObject { ["reason"] = "parse", ["detail"] = e.Message });
+                new JsonObject { ["reason"] = "encoding", ["detail"] = e.Message });
         }
         catch (XmlException e)
         {

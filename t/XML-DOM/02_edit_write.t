@@ -1,0 +1,21 @@
+#!/usr/bin/perl
+# Read, edit and write back, the way batch jobs change config files: attributes set and removed,
+# nodes created, cloned, inserted, replaced and removed, text changed; printToFile in the
+# document's declared encoding, then the written file read again.
+use strict;
+use warnings;
+use Test::More;
+use BridgeTest;
+use XMLDOMDiff;
+
+my ($nok, $why) = native_ok();
+plan skip_all => $why unless $nok;
+my ($bok, $bwhy) = bridge_ok();
+plan skip_all => $bwhy unless $bok;
+
+for my $file (corpus_files()) {
+    (my $name = $file) =~ s{.*/}{};
+    compare_script("edit and write $name", 'edit.pl', $file);
+}
+compare_script('building a document from nothing', 'build.pl');
+done_testing;
