@@ -16,28 +16,25 @@ namespace CpanBridge.Modules.Xml;
 public sealed class DomXqlDocument
 {
     private readonly XPathDocument _document;
-    private readonly XmlNamespaceManager _namespaces;
 
-    private DomXqlDocument(XPathDocument document, XmlNamespaceManager namespaces)
-    {
-        _document = document;
-        _namespaces = namespaces;
-    }
+    private DomXqlDocument(XPathDocument document) => _document = document;
 
+    /// <summary>
+    /// XQL on XML::DOM knows no namespaces: a name is matched as written, prefix and all, and an
+    /// xmlns declaration is an attribute like any other. So the copy is read without namespace
+    /// processing (and without its DTD: the drop-in's serialisation has every entity expanded).
+    /// </summary>
     public static DomXqlDocument Load(string xml)
     {
-        using var reader = XmlSource.FromString(xml);
-        var document = new XPathDocument(reader, XmlSpace.Preserve);
-        // XQL has no namespace bindings of its own: a prefix means what the document declares it as.
-        var namespaces = new XmlNamespaceManager(new NameTable());
-        var all = document.CreateNavigator().Select("//namespace::*");
-        while (all.MoveNext())
+        using var reader = new XmlTextReader(new StringReader(xml))
         {
-            var prefix = all.Current!.LocalName;
-            if (prefix.Length > 0 && prefix != "xml" && namespaces.LookupNamespace(prefix) is null)
-                namespaces.AddNamespace(prefix, all.Current.Value);
-        }
-        return new DomXqlDocument(document, namespaces);
+            Namespaces = false,
+            DtdProcessing = DtdProcessing.Ignore,
+            XmlResolver = null,
+            WhitespaceHandling = WhitespaceHandling.All,
+            Normalization = true,
+        };
+        return new DomXqlDocument(new XPathDocument(reader, XmlSpace.Preserve));
     }
 
     /// <summary>
@@ -57,7 +54,7 @@ public sealed class DomXqlDocument
         XPathExpression expression;
         try
         {
-            expression = XPathExpression.Compile(xpath, _namespaces);
+            expression = XPathExpression.Compile(xpath);
         }
         catch (XPathException e)
         {
@@ -251,7 +248,10 @@ public static class DomXqlSyntax
             else if (char.IsLetter(c) || c == '_')
             {
                 var start = i;
-                while (i < xql.Length && (char.IsLetterOrDigit(xql[i]) || xql[i] is '_' or '-' or '.' or ':')) i++;
+                while (i < xql.Length && (char.IsLetterOrDigit(xql[i]) || xql[i] is '_' or '-' or '.'
+                                          || xql[i] == ':' && !(i + 1 < xql.Length && xql[i + 1] == ':')
+                                                       && !(i > 0 && xql[i - 1] == ':')))
+                    i++;
                 var word = xql[start..i];
                 var next = i;
                 while (next < xql.Length && xql[next] == ' ') next++;
@@ -271,6 +271,14 @@ public static class DomXqlSyntax
                         continue;
                     }
                     output.Append(name);
+                    continue;
+                }
+                if (word.Contains(':') && !isCall)
+                {
+                    // a prefixed name is matched as written (the document was read without namespaces)
+                    var attribute = output.Length > 0 && output[^1] == '@';
+                    if (attribute) output.Length--;
+                    output.Append(attribute ? "@*" : "*").Append("[name()='").Append(word).Append("']");
                     continue;
                 }
                 output.Append(word);
