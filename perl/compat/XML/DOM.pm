@@ -1412,7 +1412,9 @@ sub _query_handle {
     my $q = $self->{Query};
     return $q->{handle} if $q && $q->{generation} == $self->{Generation};
     $self->_close_query;
-    my $r = XML::DOM::_call('load', { xml => $self->toString });
+    my $xml = $self->toString;
+    utf8::encode($xml);
+    my $r = XML::DOM::_call('load', {}, $xml);
     Carp::croak(XML::DOM::_error_text($r)) if $r->{failed};
     $self->{Query} = { handle => $r->{result}{document}, generation => $self->{Generation} };
     return $self->{Query}{handle};

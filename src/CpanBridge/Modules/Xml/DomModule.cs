@@ -25,7 +25,7 @@ public sealed class DomModule : IBridgeModule
     public void Register(ModuleBuilder module)
     {
         module.Function("parse", Parse).Optional("file", ParamType.String).Optional("keep_cdata", ParamType.Boolean);
-        module.Function("load", Load).Required("xml", ParamType.String);
+        module.Function("load", Load);
         module.Function("xql", Xql).Required("document", ParamType.Handle).Required("context", ParamType.Array)
             .Required("query", ParamType.String);
         module.Function("close", Close).Required("document", ParamType.Handle);
@@ -123,7 +123,8 @@ public sealed class DomModule : IBridgeModule
         DomXqlDocument document;
         try
         {
-            document = DomXqlDocument.Load(call.Params.GetString("xml"));
+            // UTF-8 of the drop-in's character string: read as text, whatever encoding it declares
+            document = DomXqlDocument.Load(Encoding.UTF8.GetString(call.Attachment.Span));
         }
         catch (XmlException e)
         {
