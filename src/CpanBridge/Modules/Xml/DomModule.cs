@@ -25,7 +25,7 @@ public sealed class DomModule : IBridgeModule
     public void Register(ModuleBuilder module)
     {
         module.Function("parse", Parse).Optional("file", ParamType.String).Optional("keep_cdata", ParamType.Boolean);
-        module.Function("load", Load);
+        module.Function("load", Load).Stateful();
         module.Function("xql", Xql).Required("document", ParamType.Handle).Required("context", ParamType.Array)
             .Required("query", ParamType.String);
         module.Function("close", Close).Required("document", ParamType.Handle);
