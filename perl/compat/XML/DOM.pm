@@ -440,7 +440,7 @@ sub getElementsByTagName {
         if ($i > $#$kids) { pop @stack; next }
         $top->[1]++;
         my $kid = $kids->[$i];
-        next unless $kid->isElementNode;
+        next unless defined $kid->{TagName};    # elements are the nodes with a tag name
         push @$list, $kid if $name eq '*' || $name eq $kid->{TagName};
         push @stack, [ $kid->{C}, 0 ] if $recurse && $kid->{C} && @{ $kid->{C} };
     }
@@ -706,9 +706,11 @@ sub getAttributeNode {
 }
 
 sub getAttribute {
-    my ($self, $name) = @_;
-    my $attr = $self->getAttributeNode($name);
-    return defined $attr ? $attr->getValue : '';
+    # the hot path of attribute look-ups: straight into the map, no method calls
+    my $map = $_[0]{A} or return '';
+    my $attr = $map->{ $_[1] };
+    return '' unless defined $attr && ref $attr ne 'HASH';
+    return defined $attr->{Value} ? $attr->{Value} : '';
 }
 
 sub hasAttribute { defined $_[0]->getAttributeNode($_[1]) ? 1 : 0 }
