@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # Every corpus document read as natively: parsefile and parse of its bytes, the tree walked
 # through the DOM methods, toString of the document, of the root and of clones, KeepCDATA, and
-# the file printToFile writes -- byte for byte against Debian's XML::DOM 1.46.
+# the file printToFile writes; the wider API (NodeList, NamedNodeMap, DOCTYPE parts, clones);
+# documents from strings and filehandles -- byte for byte against Debian's XML::DOM 1.46.
 use strict;
 use warnings;
 use Test::More;
@@ -16,5 +17,7 @@ plan skip_all => $bwhy unless $bok;
 for my $file (corpus_files()) {
     (my $name = $file) =~ s{.*/}{};
     compare_script("read $name", 'dump.pl', $file);
+    compare_script("navigate $name", 'navigate.pl', $file);
 }
+compare_script('documents from strings, character strings, filehandles', 'sources.pl', $CORPUS);
 done_testing;

@@ -419,6 +419,32 @@ sub removeChild {
     return $node;
 }
 
+# Appends text, joining it to a Text node that ends the children (XML::DOM's helper).
+sub addText {
+    my ($self, $text) = @_;
+    my $last = $self->{C} && $self->{C}[-1];
+    if ($last && $last->isTextNode) {
+        $last->appendData($text);
+        return $last;
+    }
+    my $node = XML::DOM::Text->new($self->{Doc}, $text);
+    $self->appendChild($node);
+    return $node;
+}
+
+# The same for CDATA: joined to a CDATASection that ends the children.
+sub addCDATA {
+    my ($self, $text) = @_;
+    my $last = $self->{C} && $self->{C}[-1];
+    if ($last && $last->getNodeType == XML::DOM::CDATA_SECTION_NODE) {
+        $last->appendData($text);
+        return $last;
+    }
+    my $node = XML::DOM::CDATASection->new($self->{Doc}, $text);
+    $self->appendChild($node);
+    return $node;
+}
+
 sub removeChildNodes {
     my ($self) = @_;
     my $kids = $self->{C} or return;
@@ -713,8 +739,6 @@ sub getAttribute {
     return defined $attr->{Value} ? $attr->{Value} : '';
 }
 
-sub hasAttribute { defined $_[0]->getAttributeNode($_[1]) ? 1 : 0 }
-
 sub setAttribute {
     my ($self, $name, $value) = @_;
     XML::DOM::Node::_exception(XML::DOM::DOMException::INVALID_CHARACTER_ERR, "bad Attr Name [$name]")
@@ -766,6 +790,8 @@ sub removeAttribute {
     $self->removeAttributeNode($node) if defined $node;
     return;
 }
+
+sub getDefaultAttrValue { $_[0]->_default_attr($_[1]) }
 
 # The DTD's default for an attribute of this element, as an unspecified Attr.
 sub _default_attr {
@@ -1301,7 +1327,12 @@ sub getOwnerDocument { undef }
 sub getDoctype       { $_[0]{Doctype} }
 sub getXMLDecl       { $_[0]{XmlDecl} }
 sub setXMLDecl       { $_[0]{XmlDecl} = $_[1]; XML::DOM::Node::_touch($_[0]) }
-sub getImplementation { 'XML::DOM::DOMImplementation' }
+sub expandEntity {
+    my ($self, $name) = @_;
+    my $entity = $self->getEntity($name) or return undef;
+    return $entity->getValue;
+}
+sub getImplementation { $XML::DOM::DOMImplementation::Singleton }
 
 sub getDocumentElement {
     my ($self) = @_;
@@ -1444,6 +1475,8 @@ sub DESTROY {
 
 ######################################################################
 package XML::DOM::DOMImplementation;
+
+our $Singleton = bless \my $impl, 'XML::DOM::DOMImplementation';
 
 sub hasFeature {
     my ($self, $feature, $version) = @_;
