@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # Read, edit and write back, the way batch jobs change config files: attributes set and removed,
 # nodes created, cloned, inserted, replaced and removed, text changed; printToFile in the
-# document's declared encoding, then the written file read again.
+# document's declared encoding, then the written file read again; NoExpand keeping entity
+# references as they were written.
 use strict;
 use warnings;
 use Test::More;
@@ -16,6 +17,7 @@ plan skip_all => $bwhy unless $bok;
 for my $file (corpus_files()) {
     (my $name = $file) =~ s{.*/}{};
     compare_script("edit and write $name", 'edit.pl', $file);
+    compare_script("NoExpand round trip $name", 'noexpand.pl', $file);
 }
 compare_script('building a document from nothing', 'build.pl');
 done_testing;

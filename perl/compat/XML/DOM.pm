@@ -1025,6 +1025,34 @@ sub cloneNode {
 sub _print { my ($self, $out) = @_; $_->_print($out) for @{ $self->{C} } }
 
 ######################################################################
+package XML::DOM::EntityReference;
+
+# A reference left unexpanded (NoExpand): written back as &name;.
+our @ISA = ('XML::DOM::Node');
+
+sub new {
+    my ($class, $doc, $name, $parameter, $no_expand) = @_;
+    return bless { Doc => $doc, EntityName => $name, Parameter => $parameter ? 1 : 0, NoExpand => $no_expand ? 1 : 0 },
+        $class;
+}
+
+sub getNodeType       { XML::DOM::ENTITY_REFERENCE_NODE }
+sub getNodeName       { $_[0]{EntityName} }
+sub getEntityName     { $_[0]{EntityName} }
+sub isParameterEntity { $_[0]{Parameter} }
+sub cloneNode         { my ($self) = @_; return bless { %$self, Parent => undef }, ref $self }
+
+sub getData {
+    my ($self) = @_;
+    my $mark = $self->{Parameter} ? '%' : '&';
+    return "$mark$self->{EntityName};" if $self->{NoExpand};
+    my $value = $self->{Doc} ? $self->{Doc}->expandEntity($self->{EntityName}) : undef;
+    return defined $value ? $value : "$mark$self->{EntityName};";
+}
+
+sub _print { ${ $_[1] } .= ($_[0]{Parameter} ? '%' : '&') . $_[0]{EntityName} . ';' }
+
+######################################################################
 package XML::DOM::XMLDecl;
 
 our @ISA = ('XML::DOM::Node');
@@ -1349,6 +1377,7 @@ sub createProcessingInstruction { XML::DOM::ProcessingInstruction->new($_[0], $_
 sub createDocumentFragment { XML::DOM::DocumentFragment->new($_[0]) }
 sub createXMLDecl { my $self = shift; XML::DOM::XMLDecl->new($self, @_) }
 sub createDocumentType { my $self = shift; XML::DOM::DocumentType->new($self, @_) }
+sub createEntityReference { my $self = shift; XML::DOM::EntityReference->new($self, @_) }
 
 sub rejectChild {
     my $t = $_[1]->getNodeType;
@@ -1486,7 +1515,8 @@ sub hasFeature {
 ######################################################################
 package XML::DOM::Parser;
 
-# XML::DOM's parser (XML::Parser with the Dom style); the options it acts on here: KeepCDATA.
+# XML::DOM's parser (XML::Parser with the Dom style); the options it acts on here: KeepCDATA and
+# NoExpand.
 sub new {
     my ($class, %args) = @_;
     return bless { %args }, ref $class || $class;
@@ -1508,8 +1538,7 @@ sub parse {
     }
     # expat reads the string's bytes as Perl stores them: a character string is its UTF-8 form
     utf8::encode($bytes) if utf8::is_utf8($bytes);
-    return $self->_build(XML::DOM::_call('parse', { keep_cdata => $opts{KeepCDATA} ? \1 : \0 },
-                                         $bytes), $errno);
+    return $self->_build(XML::DOM::_call('parse', _options(\%opts), $bytes), $errno);
 }
 
 sub parsefile {
@@ -1529,8 +1558,13 @@ sub parsefile {
     require File::Spec;
     my $path = File::Spec->rel2abs($file);
     # XML::Parser's read of a file ends with errno cleared, parse error or not
-    return $self->_build(XML::DOM::_call('parse', { file => $path,
-                                                   keep_cdata => $opts{KeepCDATA} ? \1 : \0 }), 0);
+    return $self->_build(XML::DOM::_call('parse', { file => $path, %{ _options(\%opts) } }), 0);
+}
+
+# The parser options the daemon acts on.
+sub _options {
+    my ($opts) = @_;
+    return { keep_cdata => $opts->{KeepCDATA} ? \1 : \0, no_expand => $opts->{NoExpand} ? \1 : \0 };
 }
 
 my $RS = "\x1E";
@@ -1585,6 +1619,9 @@ sub _build {
             $node = $el;
         } elsif ($kind eq '/') {
             $node = $node->{Parent};
+        } elsif ($kind eq 'R') {
+            push @{ $node->{C} }, bless { Doc => $doc, EntityName => substr($record, 2), Parameter => 0, NoExpand => 1,
+                                          Parent => $node }, 'XML::DOM::EntityReference';
         } elsif ($kind eq 'C') {
             $last_cdata = bless { Doc => $doc, Data => substr($record, 2), Parent => $node }, 'XML::DOM::CDATASection';
             push @{ $node->{C} }, $last_cdata;
@@ -1658,7 +1695,7 @@ C<toString>/C<printToFile> write what XML::DOM writes. See docs/xml.md for what 
 
 =head1 LIMITATIONS
 
-NoExpand, ParseParamEnt/ExpandParamEnt, ErrorContext and external entities are not supported;
+ParseParamEnt/ExpandParamEnt, ErrorContext and external entities are not supported;
 xql is XPath 1.0 with XQL's 0-based subscripts and $op$ operators rewritten (docs/xml.md).
 
 =cut

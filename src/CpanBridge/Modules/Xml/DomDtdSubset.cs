@@ -12,13 +12,15 @@ namespace CpanBridge.Modules.Xml;
 /// </summary>
 public static class DomDtdSubset
 {
-    public static void Read(string subset, DomRecords records)
+    /// <summary>Adds the subset's records; returns the declared attribute types by (element, attribute).</summary>
+    public static Dictionary<(string Element, string Attribute), string> Read(string subset, DomRecords records)
     {
+        var types = new Dictionary<(string, string), string>();
         var scan = new Scanner(subset);
         while (true)
         {
             scan.SkipBlanks();
-            if (scan.AtEnd) return;
+            if (scan.AtEnd) return types;
             if (scan.Take("<!--"))
                 records.Add('#', scan.Until("-->"));
             else if (scan.Take("<?"))
@@ -37,7 +39,7 @@ public static class DomDtdSubset
                 records.Add('L', name, WithoutBlanks(scan.Until(">")));
             }
             else if (scan.Take("<!ATTLIST"))
-                Attlist(scan, records);
+                Attlist(scan, records, types);
             else if (scan.Take("<!NOTATION"))
             {
                 scan.SkipBlanks();
@@ -79,7 +81,7 @@ public static class DomDtdSubset
         records.Add('N', name, value, system, publicId, notation, parameter ? "1" : "0");
     }
 
-    private static void Attlist(Scanner scan, DomRecords records)
+    private static void Attlist(Scanner scan, DomRecords records, Dictionary<(string, string), string> types)
     {
         scan.SkipBlanks();
         var element = scan.Name();
@@ -116,6 +118,7 @@ public static class DomDtdSubset
                 defaultValue = NormaliseAttribute(ReplaceCharacterReferences(scan.Quoted()), type);
             }
             records.Add('A', element, name, type, defaultValue, fixedValue ? "1" : "0");
+            types.TryAdd((element, name), type);
         }
     }
 
@@ -139,7 +142,7 @@ public static class DomDtdSubset
     }
 
     /// <summary>Attribute-value normalisation of a default (XML 1.0 3.3.3), as expat reports it.</summary>
-    private static string NormaliseAttribute(string value, string type)
+    public static string NormaliseAttribute(string value, string type)
     {
         var spaced = value.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
         if (type == "CDATA") return spaced;

@@ -24,7 +24,8 @@ public sealed class DomModule : IBridgeModule
 
     public void Register(ModuleBuilder module)
     {
-        module.Function("parse", Parse).Optional("file", ParamType.String).Optional("keep_cdata", ParamType.Boolean);
+        module.Function("parse", Parse).Optional("file", ParamType.String).Optional("keep_cdata", ParamType.Boolean)
+            .Optional("no_expand", ParamType.Boolean);
         module.Function("load", Load).Stateful();
         module.Function("xql", Xql).Required("document", ParamType.Handle).Required("context", ParamType.Array)
             .Required("query", ParamType.String);
@@ -39,6 +40,7 @@ public sealed class DomModule : IBridgeModule
     {
         var file = call.Params.GetStringOrNull("file");
         var keepCdata = call.Params.GetBoolean("keep_cdata");
+        var noExpand = call.Params.GetBoolean("no_expand");
         if (file is not null && !Path.IsPathRooted(file))
             throw BridgeException.Usage($"file must be an absolute path, not '{file}'");
 
@@ -65,11 +67,19 @@ public sealed class DomModule : IBridgeModule
             {
                 using var reader = XmlReader.Create(new MemoryStream(bytes, writable: false), XmlSource.ReaderSettings());
                 records = DomParser.Read(reader, keepCdata);
+                if (noExpand)
+                {
+                    // The checked read above has vetted the document (limits, errors); this one
+                    // keeps references to general entities as nodes, as expat's NoExpand does.
+                    using var unexpanded = Unchecked(bytes, EntityHandling.ExpandCharEntities, namespaces: true);
+                    records = DomParser.Read(unexpanded, keepCdata, @unchecked: true);
+                }
             }
             catch (XmlException e) when (e.Message.Contains("undeclared prefix") && !DeclaresEntities(bytes))
             {
-                using var reader = WithoutNamespaces(bytes);
-                records = DomParser.Read(reader, keepCdata);
+                using var reader = Unchecked(bytes, noExpand ? EntityHandling.ExpandCharEntities : EntityHandling.ExpandEntities,
+                    namespaces: false);
+                records = DomParser.Read(reader, keepCdata, @unchecked: true);
             }
         }
         catch (XmlException e) when (UnknownEncoding(e.Message) is { } encoding)
@@ -95,19 +105,20 @@ public sealed class DomModule : IBridgeModule
     }
 
     /// <summary>
-    /// XML::DOM runs expat without namespace processing, so a prefix nobody declared is just part
-    /// of a name. System.Xml's checked reader cannot be told so; its older reader can, but has no
-    /// limit on entity expansion, so it is used only for documents that declare no entities.
+    /// System.Xml's older reader, for what the checked one cannot be told: no namespace processing
+    /// (XML::DOM runs expat without it, so a prefix nobody declared is part of a name) and general
+    /// entities left as references (NoExpand). It has no limit on entity expansion, so it reads
+    /// only documents that declare no entities, or that the checked reader has read already.
     /// </summary>
-    private static XmlReader WithoutNamespaces(byte[] bytes) =>
+    private static XmlReader Unchecked(byte[] bytes, EntityHandling entities, bool namespaces) =>
         new XmlTextReader(new MemoryStream(bytes, writable: false))
         {
-            Namespaces = false,
+            Namespaces = namespaces,
             DtdProcessing = DtdProcessing.Parse,
             XmlResolver = null,
             WhitespaceHandling = WhitespaceHandling.All,
             Normalization = true,
-            EntityHandling = EntityHandling.ExpandEntities,
+            EntityHandling = entities,
         };
 
     private static bool DeclaresEntities(byte[] bytes) => bytes.AsSpan().IndexOf("<!ENTITY"u8) >= 0;

@@ -12,8 +12,14 @@ namespace CpanBridge.Modules.Xml;
 /// </summary>
 public static partial class DomParser
 {
-    public static DomRecords Read(XmlReader reader, bool keepCdata)
+    /// <summary>
+    /// <paramref name="unchecked"/>: the reader is an XmlTextReader (see DomModule), which leaves
+    /// references in attribute values to be resolved here and does not normalise attribute values
+    /// by their declared types.
+    /// </summary>
+    public static DomRecords Read(XmlReader reader, bool keepCdata, bool @unchecked = false)
     {
+        var declaredTypes = new Dictionary<(string Element, string Attribute), string>();
         var records = new DomRecords();
         var text = new StringBuilder();
         var depth = 0;
@@ -39,7 +45,7 @@ public static partial class DomParser
                     break;
                 case XmlNodeType.DocumentType:
                     records.Add('D', reader.Name, reader.GetAttribute("SYSTEM"), reader.GetAttribute("PUBLIC"));
-                    DomDtdSubset.Read(reader.Value, records);
+                    declaredTypes = DomDtdSubset.Read(reader.Value, records);
                     break;
                 case XmlNodeType.Element:
                     FlushText();
@@ -49,7 +55,8 @@ public static partial class DomParser
                     var name = reader.Name;
                     if (reader.MoveToFirstAttribute())
                     {
-                        do attributes.Add((reader.Name, reader.Value, !reader.IsDefault));
+                        do attributes.Add((reader.Name, @unchecked ? UncheckedValue(reader, name, declaredTypes) : reader.Value,
+                                           !reader.IsDefault));
                         while (reader.MoveToNextAttribute());
                         reader.MoveToElement();
                     }
@@ -83,6 +90,12 @@ public static partial class DomParser
                     else records.Add('C', reader.Value);
                     lastWasCdata = true;
                     break;
+                case XmlNodeType.EntityReference:
+                    // only from a reader that leaves general entities unexpanded (NoExpand)
+                    FlushText();
+                    lastWasCdata = false;
+                    records.Add('R', reader.Name);
+                    break;
                 case XmlNodeType.Comment:
                     FlushText();
                     lastWasCdata = false;
@@ -97,6 +110,21 @@ public static partial class DomParser
         }
         FlushText();
         return records;
+    }
+
+    private static string UncheckedValue(XmlReader reader, string element, Dictionary<(string, string), string> types)
+    {
+        var attribute = reader.Name;
+        var value = new StringBuilder();
+        while (reader.ReadAttributeValue())
+        {
+            if (reader.NodeType == XmlNodeType.EntityReference) reader.ResolveEntity();
+            else if (reader.NodeType != XmlNodeType.EndEntity) value.Append(reader.Value);
+        }
+        reader.MoveToAttribute(attribute);
+        return types.TryGetValue((element, attribute), out var type) && type != "CDATA"
+            ? DomDtdSubset.NormaliseAttribute(value.ToString(), type)
+            : value.ToString();
     }
 
     /// <summary>version, encoding and standalone as written; standalone absent when not given.</summary>

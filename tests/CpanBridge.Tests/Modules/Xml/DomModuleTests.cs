@@ -93,6 +93,20 @@ public class DomModuleTests
     }
 
     [Fact]
+    public async Task NoExpand_keeps_references_in_content_and_expands_them_in_attributes()
+    {
+        using var bridge = new TestBridge();
+        var client = bridge.Connect();
+        const string xml = "<!DOCTYPE r [<!ENTITY e \"v&#62;\"><!ENTITY b \"<b/>\"><!ATTLIST r t NMTOKEN #IMPLIED>]>"
+                           + "<r a=\"&e;!\" t=\" x \">1 &e; &b;&amp;&#65;</r>";
+        await client.SendAsync("xml_dom", "parse", new JsonObject { ["no_expand"] = true }, Encoding.UTF8.GetBytes(xml));
+        var (frame, attachment) = await client.ReadAsync();
+        Assert.True(frame["success"]!.GetValue<bool>(), frame.ToJsonString());
+        var records = Show(Encoding.UTF8.GetString(attachment!)).Split('\n').SkipWhile(r => r[0] != 'E');
+        Assert.Equal("E|r|a|v>!|1|t|x|1\nT|1 \nR|e\nT| \nR|b\nT|&A\n/", string.Join('\n', records));
+    }
+
+    [Fact]
     public async Task Undeclared_prefixes_are_plain_names_as_under_expat()
     {
         Assert.Equal("E|x:a|y:b|1|1\n/", await ParseOk("<x:a y:b='1'/>"));
