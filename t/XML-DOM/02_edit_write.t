@@ -19,5 +19,6 @@ for my $file (corpus_files()) {
     compare_script("edit and write $name", 'edit.pl', $file);
     compare_script("NoExpand round trip $name", 'noexpand.pl', $file);
 }
-compare_script('building a document from nothing', 'build.pl');
+compare_script('building a document from a skeleton', 'build.pl');
+compare_script('building a document with XML::DOM::Document->new', 'scratch.pl');
 done_testing;
