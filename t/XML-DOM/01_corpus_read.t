@@ -20,4 +20,5 @@ for my $file (corpus_files()) {
     compare_script("navigate $name", 'navigate.pl', $file);
 }
 compare_script('documents from strings, character strings, filehandles', 'sources.pl', $CORPUS);
+compare_script('external entities from local files', 'external.pl', "$CORPUS/external");
 done_testing;

@@ -1540,7 +1540,12 @@ sub parse {
     }
     # expat reads the string's bytes as Perl stores them: a character string is its UTF-8 form
     utf8::encode($bytes) if utf8::is_utf8($bytes);
-    return $self->_build(XML::DOM::_call('parse', _options(\%opts), $bytes), $errno);
+    # external entities in a string resolve against the script's working directory
+    require Cwd;
+    my $cwd = Cwd::getcwd();
+    my $params = _options(\%opts);
+    $params->{base} = $cwd if defined $cwd;
+    return $self->_build(XML::DOM::_call('parse', $params, $bytes), $errno);
 }
 
 sub parsefile {
@@ -1560,7 +1565,7 @@ sub parsefile {
     require File::Spec;
     my $path = File::Spec->rel2abs($file);
     # XML::Parser's read of a file ends with errno cleared, parse error or not
-    return $self->_build(XML::DOM::_call('parse', { file => $path, %{ _options(\%opts) } }), 0);
+    return $self->_build(XML::DOM::_call('parse', { file => $path, as_given => $file, %{ _options(\%opts) } }), 0);
 }
 
 # The parser options the daemon acts on.

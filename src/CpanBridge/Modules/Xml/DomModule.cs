@@ -25,7 +25,7 @@ public sealed class DomModule : IBridgeModule
     public void Register(ModuleBuilder module)
     {
         module.Function("parse", Parse).Optional("file", ParamType.String).Optional("keep_cdata", ParamType.Boolean)
-            .Optional("no_expand", ParamType.Boolean);
+            .Optional("no_expand", ParamType.Boolean).Optional("base", ParamType.String).Optional("as_given", ParamType.String);
         module.Function("load", Load).Stateful();
         module.Function("xql", Xql).Required("document", ParamType.Handle).Required("context", ParamType.Array)
             .Required("query", ParamType.String);
@@ -43,6 +43,14 @@ public sealed class DomModule : IBridgeModule
         var noExpand = call.Params.GetBoolean("no_expand");
         if (file is not null && !Path.IsPathRooted(file))
             throw BridgeException.Usage($"file must be an absolute path, not '{file}'");
+        // External entities resolve against the file, or for a string against the script's cwd.
+        var baseDirectory = call.Params.GetStringOrNull("base");
+        if (baseDirectory is not null && !Path.IsPathRooted(baseDirectory))
+            throw BridgeException.Usage($"base must be an absolute directory, not '{baseDirectory}'");
+        var baseUri = file ?? (baseDirectory is null ? null : Path.TrimEndingDirectorySeparator(baseDirectory) + "/");
+        // XML::Parser names an entity file by the document path as the script wrote it
+        var asGiven = call.Params.GetStringOrNull("as_given") ?? file;
+        var messagePrefix = asGiven is null ? "" : asGiven[..(asGiven.LastIndexOf('/') + 1)];
 
         byte[] bytes;
         if (file is null)
@@ -65,7 +73,11 @@ public sealed class DomModule : IBridgeModule
         {
             try
             {
-                using var reader = XmlReader.Create(new MemoryStream(bytes, writable: false), XmlSource.ReaderSettings());
+                var settings = XmlSource.ReaderSettings();
+                settings.XmlResolver = new DomEntityResolver(bytes, messagePrefix);
+                using var reader = baseUri is null
+                    ? XmlReader.Create(new MemoryStream(bytes, writable: false), settings)
+                    : XmlReader.Create(new MemoryStream(bytes, writable: false), settings, baseUri);
                 records = DomParser.Read(reader, keepCdata);
                 if (noExpand)
                 {
@@ -81,6 +93,15 @@ public sealed class DomModule : IBridgeModule
                     namespaces: false);
                 records = DomParser.Read(reader, keepCdata, @unchecked: true);
             }
+        }
+        catch (Exception e) when (Find<ExternalEntityException>(e) is { } failed)
+        {
+            // XML::Parser's three lines: the open failure, its handler's, expat's; at the reference
+            var position = DomParseError.ReferenceTo(failed.SystemId, bytes);
+            var where = position is null ? "" : $" at line {position.Value.Line}, column {position.Value.Column}, byte {position.Value.Byte}";
+            throw BridgeException.Native(
+                $"{failed.Message}\nHandler couldn't resolve external entity{where}\nerror in processing external entity reference{where}",
+                new JsonObject { ["reason"] = "parse", ["detail"] = e.Message });
         }
         catch (XmlException e) when (UnknownEncoding(e.Message) is { } encoding)
         {
@@ -122,6 +143,13 @@ public sealed class DomModule : IBridgeModule
         };
 
     private static bool DeclaresEntities(byte[] bytes) => bytes.AsSpan().IndexOf("<!ENTITY"u8) >= 0;
+
+    private static T? Find<T>(Exception? e) where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is T found) return found;
+        return null;
+    }
 
     private static string? UnknownEncoding(string dotnet)
     {

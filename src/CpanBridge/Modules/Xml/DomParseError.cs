@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Xml;
 
 namespace CpanBridge.Modules.Xml;
@@ -60,6 +61,24 @@ public static class DomParseError
 
         long offset = singleByte ? at : Encoding.UTF8.GetByteCount(text.AsSpan(0, at));
         return new ParseError(message, line, at - lineStart, offset, dotnet);
+    }
+
+    /// <summary>
+    /// Where the document first refers to an entity declared with <paramref name="systemId"/>
+    /// (expat reports a failed external entity there), or null.
+    /// </summary>
+    public static (int Line, int Column, long Byte)? ReferenceTo(string systemId, byte[] bytes)
+    {
+        var text = Decode(bytes, out var singleByte);
+        var declaration = Regex.Match(text,
+            """<!ENTITY\s+([^\s%]+)\s+(?:SYSTEM|PUBLIC\s+(?:"[^"]*"|'[^']*'))\s+["']""" + Regex.Escape(systemId) + """["']""");
+        if (!declaration.Success) return null;
+        var subsetEnd = text.IndexOf("]>", declaration.Index, StringComparison.Ordinal);
+        var at = text.IndexOf("&" + declaration.Groups[1].Value + ";", Math.Max(subsetEnd, 0), StringComparison.Ordinal);
+        if (at < 0) return null;
+        var line = 1 + text.AsSpan(0, at).Count('\n');
+        var column = at - LineStart(text, line);
+        return (line, column, singleByte ? at : Encoding.UTF8.GetByteCount(text.AsSpan(0, at)));
     }
 
     private static bool EndsLikeEof(string dotnet) =>
