@@ -1517,8 +1517,8 @@ sub hasFeature {
 ######################################################################
 package XML::DOM::Parser;
 
-# XML::DOM's parser (XML::Parser with the Dom style); the options it acts on here: KeepCDATA and
-# NoExpand.
+# XML::DOM's parser (XML::Parser with the Dom style); the options it acts on here: KeepCDATA,
+# NoExpand and ErrorContext.
 sub new {
     my ($class, %args) = @_;
     return bless { %args }, ref $class || $class;
@@ -1545,7 +1545,7 @@ sub parse {
     my $cwd = Cwd::getcwd();
     my $params = _options(\%opts);
     $params->{base} = $cwd if defined $cwd;
-    return $self->_build(XML::DOM::_call('parse', $params, $bytes), $errno);
+    return $self->_build(XML::DOM::_call('parse', $params, $bytes), $errno, \%opts, \$bytes);
 }
 
 sub parsefile {
@@ -1565,7 +1565,8 @@ sub parsefile {
     require File::Spec;
     my $path = File::Spec->rel2abs($file);
     # XML::Parser's read of a file ends with errno cleared, parse error or not
-    return $self->_build(XML::DOM::_call('parse', { file => $path, as_given => $file, %{ _options(\%opts) } }), 0);
+    return $self->_build(XML::DOM::_call('parse', { file => $path, as_given => $file, %{ _options(\%opts) } }), 0, \%opts,
+                         sub { open(my $in, '<:raw', $path) or return ''; local $/; my $b = <$in>; $b });
 }
 
 # The parser options the daemon acts on.
@@ -1580,13 +1581,17 @@ my $ABSENT = "\x1D";
 
 # Builds the DOM from the daemon's records (docs/protocol.md, "Module xml_dom").
 sub _build {
-    my ($self, $r, $errno) = @_;
+    my ($self, $r, $errno, $opts, $document) = @_;
     if ($r->{failed}) {
-        $! = $errno if defined $errno;
         my $data = $r->{data} || {};
+        my $e = XML::DOM::_error_text($r);
+        if (defined $opts->{ErrorContext} && defined $data->{line} && $document) {
+            my $bytes = ref $document eq 'CODE' ? $document->() : $$document;
+            $e .= ":\n" . _in_context($bytes, $data->{line}, $data->{column}, $opts->{ErrorContext});
+        }
+        $! = $errno if defined $errno;
         # the encoding map XML::Parser looked for and did not find
         if (($data->{reason} || '') eq 'encoding') { require Errno; $! = Errno::ENOENT() }
-        my $e = XML::DOM::_error_text($r);
         # expat's own text, where XML::Parser dies with it (no "<FH> line N" added: the
         # position is the document's, not the script's last read)
         die $e . ' at ' . __FILE__ . ' line ' . __LINE__ . ".\n" if ($data->{reason} || '') =~ /\A(?:parse|encoding)\z/;
@@ -1674,6 +1679,21 @@ sub _build {
     return $doc;
 }
 
+# XML::Parser's ErrorContext: the lines around the error, and under the error line a marker
+# pointing at the column.
+sub _in_context {
+    my ($bytes, $line, $column, $around) = @_;
+    my @lines = split /\n/, $bytes;
+    my $first = $line - $around < 1 ? 1 : $line - $around;
+    my $last = $line + $around > @lines ? scalar @lines : $line + $around;
+    my $text = '';
+    for my $n ($first .. $last) {
+        $text .= $lines[ $n - 1 ] . "\n";
+        $text .= ('=' x ($column - 1)) . "^\n" if $n == $line;
+    }
+    return $text;
+}
+
 sub _fields { return map { $_ eq $ABSENT ? undef : $_ } split /$US/o, $_[0], -1 }
 
 1;
@@ -1702,7 +1722,7 @@ C<toString>/C<printToFile> write what XML::DOM writes. See docs/xml.md for what 
 
 =head1 LIMITATIONS
 
-ParseParamEnt/ExpandParamEnt, ErrorContext and external entities are not supported;
+ParseParamEnt/ExpandParamEnt, ProtocolEncoding and XML::Parser handlers are not supported;
 xql is XPath 1.0 with XQL's 0-based subscripts and $op$ operators rewritten (docs/xml.md).
 
 =cut
