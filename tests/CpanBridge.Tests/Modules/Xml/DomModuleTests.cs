@@ -189,6 +189,32 @@ public class DomModuleTests
         Assert.Equal("\nno element found at line 1, column 0, byte 0", empty["error"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task External_entities_come_from_local_files_but_not_the_external_subset()
+    {
+        using var bridge = new TestBridge();
+        var client = bridge.Connect();
+        var dir = Path.Combine(bridge.Directory, "docs");
+        Directory.CreateDirectory(dir);
+        await File.WriteAllTextAsync(Path.Combine(dir, "part.xml"), "<p>in</p>");
+        await File.WriteAllTextAsync(Path.Combine(dir, "r.dtd"), "<!ATTLIST r d CDATA 'from the dtd'>");
+        const string xml = "<!DOCTYPE r SYSTEM \"r.dtd\" [<!ENTITY part SYSTEM \"part.xml\"><!ENTITY gone SYSTEM \"gone.xml\">]>\n<r>&part;</r>";
+        await File.WriteAllTextAsync(Path.Combine(dir, "main.xml"), xml);
+
+        await client.SendAsync("xml_dom", "parse", new JsonObject { ["file"] = Path.Combine(dir, "main.xml") });
+        var (frame, attachment) = await client.ReadAsync();
+        Assert.True(frame["success"]!.GetValue<bool>(), frame.ToJsonString());
+        Assert.EndsWith("E|r\nE|p\nT|in\n/\n/", Show(Encoding.UTF8.GetString(attachment!)));
+
+        await client.SendAsync("xml_dom", "parse", new JsonObject { ["base"] = dir },
+            Encoding.UTF8.GetBytes(xml.Replace("&part;", "&part;&gone;")));
+        (frame, _) = await client.ReadAsync();
+        Assert.Equal("Failed to open gone.xml:\nNo such file or directory\n"
+                     + "Handler couldn't resolve external entity at line 2, column 9, byte 104\n"
+                     + "error in processing external entity reference at line 2, column 9, byte 104",
+            frame["error"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("//step[0]", "//step[1]")]
     [InlineData("//step[-1]", "//step[last()]")]
