@@ -27,7 +27,7 @@ public sealed class DomModule : IBridgeModule
         module.Function("parse", Parse).Optional("file", ParamType.String).Optional("keep_cdata", ParamType.Boolean)
             .Optional("no_expand", ParamType.Boolean).Optional("base", ParamType.String).Optional("as_given", ParamType.String);
         module.Function("load", Load).Stateful();
-        module.Function("xql", Xql).Required("document", ParamType.Handle).Required("context", ParamType.Array)
+        module.Function("xql", Xql).Required("document", ParamType.Handle).Required("context", ParamType.Any)
             .Required("query", ParamType.String);
         module.Function("close", Close).Required("document", ParamType.Handle);
     }
@@ -177,7 +177,10 @@ public sealed class DomModule : IBridgeModule
     {
         var document = call.Handles.Get(QueryDocumentKind, call.Params.GetString("document"));
         var context = new List<int>();
-        foreach (var step in call.Params.Get("context").EnumerateArray())
+        var path = call.Params.Get("context");
+        if (path.ValueKind != global::System.Text.Json.JsonValueKind.Array)
+            throw BridgeException.Usage("context must be an array of element-child indexes (integers >= 0)");
+        foreach (var step in path.EnumerateArray())
         {
             if (step.ValueKind != global::System.Text.Json.JsonValueKind.Number || !step.TryGetInt32(out var index) || index < 0)
                 throw BridgeException.Usage("context must be an array of element-child indexes (integers >= 0)");
