@@ -71,28 +71,7 @@ public sealed class DomModule : IBridgeModule
         DomRecords records;
         try
         {
-            try
-            {
-                var settings = XmlSource.ReaderSettings();
-                settings.XmlResolver = new DomEntityResolver(bytes, messagePrefix);
-                using var reader = baseUri is null
-                    ? XmlReader.Create(new MemoryStream(bytes, writable: false), settings)
-                    : XmlReader.Create(new MemoryStream(bytes, writable: false), settings, baseUri);
-                records = DomParser.Read(reader, keepCdata);
-                if (noExpand)
-                {
-                    // The checked read above has vetted the document (limits, errors); this one
-                    // keeps references to general entities as nodes, as expat's NoExpand does.
-                    using var unexpanded = Unchecked(bytes, EntityHandling.ExpandCharEntities, namespaces: true);
-                    records = DomParser.Read(unexpanded, keepCdata, @unchecked: true);
-                }
-            }
-            catch (XmlException e) when (e.Message.Contains("undeclared prefix") && !DeclaresEntities(bytes))
-            {
-                using var reader = Unchecked(bytes, noExpand ? EntityHandling.ExpandCharEntities : EntityHandling.ExpandEntities,
-                    namespaces: false);
-                records = DomParser.Read(reader, keepCdata, @unchecked: true);
-            }
+            records = ReadRecords(bytes, baseUri, messagePrefix, keepCdata, noExpand);
         }
         catch (Exception e) when (Find<ExternalEntityException>(e) is { } failed)
         {
@@ -123,6 +102,30 @@ public sealed class DomModule : IBridgeModule
             });
         }
         return ValueTask.FromResult(Reply.Of(new JsonObject { ["records"] = records.Count }, records.ToUtf8()));
+    }
+
+    private static DomRecords ReadRecords(byte[] bytes, string? baseUri, string messagePrefix, bool keepCdata, bool noExpand)
+    {
+        try
+        {
+            var settings = XmlSource.ReaderSettings();
+            settings.XmlResolver = new DomEntityResolver(bytes, messagePrefix);
+            using var reader = baseUri is null
+                ? XmlReader.Create(new MemoryStream(bytes, writable: false), settings)
+                : XmlReader.Create(new MemoryStream(bytes, writable: false), settings, baseUri);
+            var records = DomParser.Read(reader, keepCdata);
+            if (!noExpand) return records;
+            // The checked read above has vetted the document (limits, errors); this one keeps
+            // references to general entities as nodes, as expat's NoExpand does.
+            using var unexpanded = Unchecked(bytes, EntityHandling.ExpandCharEntities, namespaces: true);
+            return DomParser.Read(unexpanded, keepCdata, @unchecked: true);
+        }
+        catch (XmlException e) when (e.Message.Contains("undeclared prefix") && !DeclaresEntities(bytes))
+        {
+            using var reader = Unchecked(bytes, noExpand ? EntityHandling.ExpandCharEntities : EntityHandling.ExpandEntities,
+                namespaces: false);
+            return DomParser.Read(reader, keepCdata, @unchecked: true);
+        }
     }
 
     /// <summary>
