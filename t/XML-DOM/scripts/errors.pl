@@ -4,6 +4,9 @@
 use strict;
 use warnings;
 use XML::DOM;
+use XML::DOM::DOMException;    # its error-code constants
+use XML::DOM::NodeList;
+use XML::DOM::NamedNodeMap;
 
 my $doc = XML::DOM::Parser->new->parse('<?xml version="1.0"?><r><a x="1">t</a><b/></r>');
 my $other = XML::DOM::Parser->new->parse('<o/>');
@@ -40,7 +43,7 @@ for my $case (@cases) {
         if (ref $err && $err->isa('XML::DOM::DOMException')) {
             no warnings 'uninitialized';
             print "$name: ", ref($err), " code=", $err->getCode, " name=", $err->getName,
-                " message=", $err->getMessage, "\n  $err\n";
+                " message=", $err->getMessage, ($err->getCode == NOT_FOUND_ERR ? ' (NOT_FOUND_ERR)' : ''), "\n  $err\n";
         } else {
             print "$name: died: $err";
         }
