@@ -43,6 +43,8 @@ my %want = (
     'value result'        => '4',
     'boolean result'      => '1',
     'attribute context'   => 'nightly',
+    'noexpand document'   => '5',
+    'defaulted attributes' => 'EUR*,EUR*',
 );
 for my $k (sort keys %want) {
     my $got = $got{$k};

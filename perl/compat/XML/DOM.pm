@@ -53,6 +53,8 @@ our $SafeMode = 1;
 our $IgnoreReadOnly = 0;
 # How an element without children is written: 0 <a/>, 1 <a></a>, 2 <a />.
 our $TagStyle = sub { 0 };
+# Set while the document is serialised for xql (see XML::DOM::Document::_query_handle).
+our $_QueryCopy = 0;
 
 sub setTagCompression { $TagStyle = shift }
 
@@ -842,7 +844,7 @@ sub _print {
     $$out .= "<$name";
     if (defined $self->{A}) {
         for my $attr (@{ $self->{A}->getValues }) {
-            next unless $attr->{Specified};
+            next unless $attr->{Specified} || $XML::DOM::_QueryCopy;
             $$out .= ' ' . $attr->{Name} . '="' . XML::DOM::encodeAttrValue($attr->getValue) . '"';
         }
     }
@@ -1476,7 +1478,8 @@ sub _query_handle {
     my $q = $self->{Query};
     return $q->{handle} if $q && $q->{generation} == $self->{Generation};
     $self->_close_query;
-    my $xml = $self->toString;
+    # defaulted attributes written out too: XQL sees them, as it sees every Attr of an element
+    my $xml = do { local $XML::DOM::_QueryCopy = 1; $self->toString };
     utf8::encode($xml);
     my $r = XML::DOM::_call('load', {}, $xml);
     Carp::croak(XML::DOM::_error_text($r)) if $r->{failed};

@@ -29,3 +29,8 @@ eval { $doc->xql('//step[') }; print 'bad xpath: ', croaked(), "\n";
 print 'value result: ', ($doc->xql('count(//step)'))[0], "\n";
 print 'boolean result: ', ($doc->xql('count(//step) > 1'))[0], "\n";
 print 'attribute context: ', ($job->getAttributeNode('name')->xql('@name'))[0]->getValue, "\n";
+(my $corpus = $ARGV[0]) =~ s{/[^/]*$}{};
+my $kept = XML::DOM::Parser->new(NoExpand => 1)->parsefile("$corpus/04_entities.xml");
+print 'noexpand document: ', scalar(my @k = $kept->xql('//item')), "\n";
+my $dtd = XML::DOM::Parser->new->parsefile("$corpus/11_dtd_defaults.xml");
+print 'defaulted attributes: ', join(',', map { $_->getValue . ($_->isSpecified ? '' : '*') } $dtd->xql('//order/@currency')), "\n";

@@ -22,15 +22,18 @@ public sealed class DomXqlDocument
     /// <summary>
     /// XQL on XML::DOM knows no namespaces: a name is matched as written, prefix and all, and an
     /// xmlns declaration is an attribute like any other. So the copy is read without namespace
-    /// processing (and without its DTD: the drop-in's serialisation has every entity expanded).
+    /// processing. Its internal DTD is read: defaulted attributes are attributes to XQL too, and a
+    /// NoExpand document still has its references. (No expansion limit is needed on this reader:
+    /// the drop-in's documents come from a checked parse, and scripts cannot declare entities.)
     /// </summary>
     public static DomXqlDocument Load(string xml)
     {
         using var reader = new XmlTextReader(new StringReader(xml))
         {
             Namespaces = false,
-            DtdProcessing = DtdProcessing.Ignore,
+            DtdProcessing = DtdProcessing.Parse,
             XmlResolver = null,
+            EntityHandling = EntityHandling.ExpandEntities,
             WhitespaceHandling = WhitespaceHandling.All,
             Normalization = true,
         };
