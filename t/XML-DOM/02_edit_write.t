@@ -21,4 +21,5 @@ for my $file (corpus_files()) {
 }
 compare_script('building a document from a skeleton', 'build.pl');
 compare_script('building a document with XML::DOM::Document->new', 'scratch.pl');
+compare_script("300 random documents, seed $_, parsed, edited and printed", 'random.pl', $_, 300) for 1 .. 3;
 done_testing;

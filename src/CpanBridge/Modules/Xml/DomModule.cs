@@ -117,24 +117,23 @@ public sealed class DomModule : IBridgeModule
             if (!noExpand) return records;
             // The checked read above has vetted the document (limits, errors); this one keeps
             // references to general entities as nodes, as expat's NoExpand does.
-            using var unexpanded = Unchecked(bytes, EntityHandling.ExpandCharEntities, namespaces: true);
-            return DomParser.Read(unexpanded, keepCdata, @unchecked: true);
+            using var unexpanded = Unchecked(bytes, namespaces: true);
+            return DomParser.Read(unexpanded, keepCdata, @unchecked: true, keepReferences: true);
         }
-        catch (XmlException e) when (e.Message.Contains("undeclared prefix") && !DeclaresEntities(bytes))
+        catch (XmlException e) when (e.Message.Contains("undeclared prefix"))
         {
-            using var reader = Unchecked(bytes, noExpand ? EntityHandling.ExpandCharEntities : EntityHandling.ExpandEntities,
-                namespaces: false);
-            return DomParser.Read(reader, keepCdata, @unchecked: true);
+            using var reader = Unchecked(bytes, namespaces: false);
+            return DomParser.Read(reader, keepCdata, @unchecked: true, keepReferences: noExpand);
         }
     }
 
     /// <summary>
     /// System.Xml's older reader, for what the checked one cannot be told: no namespace processing
     /// (XML::DOM runs expat without it, so a prefix nobody declared is part of a name) and general
-    /// entities left as references (NoExpand). It has no limit on entity expansion, so it reads
-    /// only documents that declare no entities, or that the checked reader has read already.
+    /// entities left as references (NoExpand). It has no limit on entity expansion of its own, so
+    /// it leaves every general entity to <see cref="DomParser"/>, which counts what they bring.
     /// </summary>
-    private static XmlReader Unchecked(byte[] bytes, EntityHandling entities, bool namespaces) =>
+    private static XmlReader Unchecked(byte[] bytes, bool namespaces) =>
         new XmlTextReader(new MemoryStream(bytes, writable: false))
         {
             Namespaces = namespaces,
@@ -142,10 +141,8 @@ public sealed class DomModule : IBridgeModule
             XmlResolver = null,
             WhitespaceHandling = WhitespaceHandling.All,
             Normalization = true,
-            EntityHandling = entities,
+            EntityHandling = EntityHandling.ExpandCharEntities,
         };
-
-    private static bool DeclaresEntities(byte[] bytes) => bytes.AsSpan().IndexOf("<!ENTITY"u8) >= 0;
 
     private static T? Find<T>(Exception? e) where T : Exception
     {

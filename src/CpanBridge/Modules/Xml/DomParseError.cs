@@ -28,6 +28,9 @@ public static class DomParseError
             return new ParseError("encoding specified in XML declaration is incorrect", 1, value, value, dotnet);
         }
         if (bytes.Length == 0) return new ParseError(message, 1, 0, fromFile ? 0 : -1, dotnet);
+        // An XML declaration that never ends swallows the document: one unclosed token.
+        if (text.StartsWith("<?xml", StringComparison.Ordinal) && !text.Contains("?>", StringComparison.Ordinal))
+            return new ParseError("unclosed token", 1, 0, 0, dotnet);
 
         int line, column;
         if (error.LineNumber <= 0)
@@ -59,8 +62,17 @@ public static class DomParseError
                  && Back(text, lineStart, at, "<") is { } open)
             at = open;
 
+        // a broken XML declaration is reported as such
+        if (message == "not well-formed (invalid token)" && text.StartsWith("<?xml", StringComparison.Ordinal)
+            && at < text.IndexOf("?>", StringComparison.Ordinal) + 2)
+            message = "XML declaration not well-formed";
+
         long offset = singleByte ? at : Encoding.UTF8.GetByteCount(text.AsSpan(0, at));
-        return new ParseError(message, line, at - lineStart, offset, dotnet);
+        // expat counts columns in characters; a character beyond the BMP is two UTF-16 units here
+        var columnChars = at - lineStart;
+        for (var i = lineStart; i < at; i++)
+            if (char.IsLowSurrogate(text[i])) columnChars--;
+        return new ParseError(message, line, columnChars, offset, dotnet);
     }
 
     /// <summary>

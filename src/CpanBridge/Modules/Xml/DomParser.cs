@@ -13,12 +13,16 @@ namespace CpanBridge.Modules.Xml;
 public static partial class DomParser
 {
     /// <summary>
-    /// <paramref name="unchecked"/>: the reader is an XmlTextReader (see DomModule), which leaves
-    /// references in attribute values to be resolved here and does not normalise attribute values
-    /// by their declared types.
+    /// <paramref name="unchecked"/>: the reader is an XmlTextReader leaving general entities
+    /// unexpanded (see DomModule). Their references become <c>R</c> records when
+    /// <paramref name="keepReferences"/> (NoExpand); otherwise they are resolved here, counting the
+    /// characters they bring against <see cref="XmlSource.MaxCharactersFromEntities"/> (that
+    /// reader has no limit of its own). Attribute values are resolved and normalised by their
+    /// declared types here too.
     /// </summary>
-    public static DomRecords Read(XmlReader reader, bool keepCdata, bool @unchecked = false)
+    public static DomRecords Read(XmlReader reader, bool keepCdata, bool @unchecked = false, bool keepReferences = false)
     {
+        var expansion = new Expansion();
         var declaredTypes = new Dictionary<(string Element, string Attribute), string>();
         var records = new DomRecords();
         var text = new StringBuilder();
@@ -55,7 +59,7 @@ public static partial class DomParser
                     var name = reader.Name;
                     if (reader.MoveToFirstAttribute())
                     {
-                        do attributes.Add((reader.Name, @unchecked ? UncheckedValue(reader, name, declaredTypes) : reader.Value,
+                        do attributes.Add((reader.Name, @unchecked ? UncheckedValue(reader, name, declaredTypes, expansion) : reader.Value,
                                            !reader.IsDefault));
                         while (reader.MoveToNextAttribute());
                         reader.MoveToElement();
@@ -74,10 +78,12 @@ public static partial class DomParser
                 case XmlNodeType.Whitespace:
                 case XmlNodeType.SignificantWhitespace:
                     if (depth == 0) break;
+                    expansion.Count(reader.Value.Length);
                     text.Append(reader.Value);
                     lastWasCdata = false;
                     break;
                 case XmlNodeType.CDATA:
+                    expansion.Count(reader.Value.Length);
                     if (!keepCdata)
                     {
                         text.Append(reader.Value);
@@ -91,10 +97,19 @@ public static partial class DomParser
                     lastWasCdata = true;
                     break;
                 case XmlNodeType.EntityReference:
-                    // only from a reader that leaves general entities unexpanded (NoExpand)
+                    // only from the unchecked reader
+                    if (!keepReferences)
+                    {
+                        reader.ResolveEntity();
+                        expansion.Depth++;
+                        break;
+                    }
                     FlushText();
                     lastWasCdata = false;
                     records.Add('R', reader.Name);
+                    break;
+                case XmlNodeType.EndEntity:
+                    expansion.Depth--;
                     break;
                 case XmlNodeType.Comment:
                     FlushText();
@@ -112,19 +127,46 @@ public static partial class DomParser
         return records;
     }
 
-    private static string UncheckedValue(XmlReader reader, string element, Dictionary<(string, string), string> types)
+    private static string UncheckedValue(XmlReader reader, string element, Dictionary<(string, string), string> types,
+        Expansion expansion)
     {
         var attribute = reader.Name;
         var value = new StringBuilder();
+        var inside = 0;
         while (reader.ReadAttributeValue())
         {
-            if (reader.NodeType == XmlNodeType.EntityReference) reader.ResolveEntity();
-            else if (reader.NodeType != XmlNodeType.EndEntity) value.Append(reader.Value);
+            if (reader.NodeType == XmlNodeType.EntityReference)
+            {
+                reader.ResolveEntity();
+                inside++;
+            }
+            else if (reader.NodeType == XmlNodeType.EndEntity) inside--;
+            else
+            {
+                if (inside > 0) expansion.Count(reader.Value.Length, always: true);
+                value.Append(reader.Value);
+            }
         }
         reader.MoveToAttribute(attribute);
         return types.TryGetValue((element, attribute), out var type) && type != "CDATA"
             ? DomDtdSubset.NormaliseAttribute(value.ToString(), type)
             : value.ToString();
+    }
+
+    /// <summary>Characters brought in by entity references, against the checked reader's limit.</summary>
+    private sealed class Expansion
+    {
+        private long _characters;
+
+        public int Depth { get; set; }
+
+        public void Count(int characters, bool always = false)
+        {
+            if (Depth == 0 && !always) return;
+            _characters += characters;
+            if (_characters > XmlSource.MaxCharactersFromEntities)
+                throw new XmlException("The input document has exceeded a limit set by MaxCharactersFromEntities.");
+        }
     }
 
     /// <summary>version, encoding and standalone as written; standalone absent when not given.</summary>

@@ -138,6 +138,9 @@ public class DomModuleTests
     [InlineData(" <?xml version='1.0'?><a/>", "\nXML or text declaration not at start of entity at line 1, column 1, byte 1")]
     [InlineData("<a x='1' x='2'/>", "\nduplicate attribute at line 1, column 9, byte 9")]
     [InlineData("<é>\n<b></é>", "\nmismatched tag at line 2, column 5, byte 10")]
+    [InlineData("<?xml version='1.0' <a/>", "\nunclosed token at line 1, column 0, byte 0")]
+    [InlineData("<?xml versio='1.0'?><a/>", "\nXML declaration not well-formed at line 1, column 6, byte 6")]
+    [InlineData("<a>\U0001F600\U0001F600</b>", "\nmismatched tag at line 1, column 7, byte 13")]
     [InlineData("<?xml version='1.0' encoding='UTF-16'?><a/>", "\nencoding specified in XML declaration is incorrect at line 1, column 30, byte 30")]
     public async Task Parse_errors_are_worded_and_placed_as_expat_does(string xml, string expected)
     {
@@ -169,6 +172,31 @@ public class DomModuleTests
         var (again, records) = await Parse(client, "<ok/>");
         Assert.True(again["success"]!.GetValue<bool>());
         Assert.Equal("E|ok\n/", Show(records));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_cap_holds_on_the_namespace_less_reader_too(bool noExpand)
+    {
+        // an undeclared prefix sends the document to the reader without namespaces
+        var laughs = new StringBuilder("<!DOCTYPE l [<!ENTITY l0 \"hahahahahahahahahaha\">");
+        for (var i = 1; i <= 9; i++)
+            laughs.Append($"<!ENTITY l{i} \"{string.Concat(Enumerable.Repeat($"&l{i - 1};", 10))}\">");
+        laughs.Append("]><p:l a='&l9;'>&l9;</p:l>");
+        using var bridge = new TestBridge();
+        var client = bridge.Connect();
+        await client.SendAsync("xml_dom", "parse", new JsonObject { ["no_expand"] = noExpand }, Encoding.UTF8.GetBytes(laughs.ToString()));
+        var (frame, _) = await client.ReadAsync(TimeSpan.FromSeconds(60));
+        Assert.False(frame["success"]!.GetValue<bool>());
+        Assert.StartsWith("\nlimit on input amplification factor", frame["error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Undeclared_prefixes_with_entities_expand_them()
+    {
+        const string xml = "<!DOCTYPE r [<!ENTITY e \"<b>x</b>&#233;\"><!ENTITY t \"&#233;!\">]><p:r q:a='&t;'>1&e;2</p:r>";
+        Assert.EndsWith("E|p:r|q:a|é!|1\nT|1\nE|b\nT|x\n/\nT|é2\n/", await ParseOk(xml));
     }
 
     [Fact]
