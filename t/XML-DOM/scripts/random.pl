@@ -49,10 +49,12 @@ sub document {
     my @entities = rand() < 0.3 ? qw(e1 e2) : ();
     my $xml = '';
     $xml .= qq{<?xml version="1.0" encoding="UTF-8"?>\n} if rand() < 0.7;
-    $xml .= qq{<!DOCTYPE r [\n<!ENTITY e1 "one &amp; &#233;">\n<!ENTITY e2 "<b>two</b>">\n]>\n} if @entities;
+    $xml .= qq{<!DOCTYPE r [\n<!ENTITY e1 "one &amp; &#233;">\n<!ENTITY e2 "<b>two</b>">\n}
+          . qq{<!ATTLIST item kind (x|y) "x" n1 CDATA #FIXED "fixed">\n<!ATTLIST a b NMTOKENS " t  u ">\n]>\n} if @entities;
     $xml .= "<!-- c -->\n" if rand() < 0.2;
     $xml .= element(0, \@entities) . "\n";
     # broken on purpose now and then
+    $xml =~ s/\n/\r\n/g if rand() < 0.1;
     my $r = rand;
     if ($r < 0.06) { my $at = int rand length $xml; substr($xml, $at, 1) = '' }
     elsif ($r < 0.09) { $xml .= '<late/>' }
@@ -65,13 +67,34 @@ for my $i (1 .. $count) {
     my $bytes = $xml;
     utf8::encode($bytes);
     my $keep = rand() < 0.5;
-    my $doc = eval { XML::DOM::Parser->new(KeepCDATA => $keep)->parse($bytes) };
+    my $noexpand = rand() < 0.2;
+    print STDERR "$i source (KeepCDATA $keep, NoExpand $noexpand):\n$xml\n" if ($ENV{RANDOM_SHOW} || '') eq $i;
+    my $doc = eval { XML::DOM::Parser->new(KeepCDATA => $keep, NoExpand => $noexpand)->parse($bytes) };
     if (!$doc) { print "$i: error\n"; next }
     print "$i: ", $doc->toString;
     my @all = $doc->getElementsByTagName('*');
-    for (1 .. 3) {
+    for (1 .. 4) {
         my $el = pick(@all);
         my $r = rand;
+        my $kid = $el->getFirstChild;
+        if (rand() < 0.3 && $kid) {
+            my $t = $kid->getNodeType;
+            if ($t == TEXT_NODE && $kid->getLength > 1) { $kid->splitText(1); $el->normalize if rand() < 0.5 }
+            elsif ($t == TEXT_NODE || $t == CDATA_SECTION_NODE || $t == COMMENT_NODE) { $kid->setData(text()) }
+            elsif ($t == ELEMENT_NODE) { $el->replaceChild($doc->createElement(pick(@names)), $kid) }
+            elsif ($t == PROCESSING_INSTRUCTION_NODE) { $kid->setData(text()) }
+            next;
+        }
+        if (rand() < 0.1) {
+            my $frag = $doc->createDocumentFragment;
+            $frag->appendChild($doc->createComment('f')) for 1 .. 2;
+            $kid ? $el->insertBefore($frag, $kid) : $el->appendChild($frag);
+            next;
+        }
+        if (rand() < 0.1 && $el->getAttributes->getLength) {
+            $el->getAttributes->item(0)->setValue(text());
+            next;
+        }
         if ($r < 0.3) { $el->setAttribute(pick(@names), text()) }
         elsif ($r < 0.45 && $el->getAttributes->getLength) { $el->removeAttribute($el->getAttributes->item(0)->getName) }
         elsif ($r < 0.6) { $el->appendChild($doc->createTextNode(text())) }
@@ -81,5 +104,6 @@ for my $i (1 .. $count) {
         else { $el->appendChild($doc->createCDATASection(text())) }
     }
     print "$i edited: ", $doc->getDocumentElement->toString, "\n";
+    print "$i clone: ", $doc->cloneNode(1)->toString if rand() < 0.2;
     $doc->dispose;
 }

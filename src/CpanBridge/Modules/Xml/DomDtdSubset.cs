@@ -12,10 +12,10 @@ namespace CpanBridge.Modules.Xml;
 /// </summary>
 public static class DomDtdSubset
 {
-    /// <summary>Adds the subset's records; returns the declared attribute types by (element, attribute).</summary>
-    public static Dictionary<(string Element, string Attribute), string> Read(string subset, DomRecords records)
+    /// <summary>Adds the subset's records; returns its attribute declarations.</summary>
+    public static Declarations Read(string subset, DomRecords records)
     {
-        var types = new Dictionary<(string, string), string>();
+        var types = new Declarations();
         var scan = new Scanner(subset);
         while (true)
         {
@@ -30,7 +30,7 @@ public static class DomDtdSubset
                 records.Add('?', target, scan.Until("?>"));
             }
             else if (scan.Take("<!ENTITY"))
-                Entity(scan, records);
+                Entity(scan, records, types);
             else if (scan.Take("<!ELEMENT"))
             {
                 scan.SkipBlanks();
@@ -56,7 +56,7 @@ public static class DomDtdSubset
         }
     }
 
-    private static void Entity(Scanner scan, DomRecords records)
+    private static void Entity(Scanner scan, DomRecords records, Declarations declarations)
     {
         scan.SkipBlanks();
         var parameter = scan.Take("%");
@@ -79,9 +79,10 @@ public static class DomDtdSubset
         scan.SkipBlanks();
         scan.Take(">");
         records.Add('N', name, value, system, publicId, notation, parameter ? "1" : "0");
+        if (!parameter) declarations.GeneralEntities.Add(name);
     }
 
-    private static void Attlist(Scanner scan, DomRecords records, Dictionary<(string, string), string> types)
+    private static void Attlist(Scanner scan, DomRecords records, Declarations types)
     {
         scan.SkipBlanks();
         var element = scan.Name();
@@ -118,7 +119,7 @@ public static class DomDtdSubset
                 defaultValue = NormaliseAttribute(ReplaceCharacterReferences(scan.Quoted()), type);
             }
             records.Add('A', element, name, type, defaultValue, fixedValue ? "1" : "0");
-            types.TryAdd((element, name), type);
+            types.Declare(element, name, type, defaultValue is "#REQUIRED" or "#IMPLIED" ? null : defaultValue);
         }
     }
 
@@ -141,7 +142,37 @@ public static class DomDtdSubset
         return (null, null);
     }
 
+    /// <summary>
+    /// What an unchecked reader needs of the subset (it neither normalises values by type, nor
+    /// adds defaults, nor minds undeclared entities): per element, its attributes' types and
+    /// defaults, the first declaration binding; the general entities declared.
+    /// </summary>
+    public sealed class Declarations
+    {
+        private readonly Dictionary<string, List<(string Name, string Type, string? Default)>> _byElement = [];
+
+        public HashSet<string> GeneralEntities { get; } = [];
+
+        public void Declare(string element, string name, string type, string? defaultValue)
+        {
+            if (!_byElement.TryGetValue(element, out var list)) _byElement[element] = list = [];
+            if (list.All(a => a.Name != name)) list.Add((name, type, defaultValue));
+        }
+
+        public string? TypeOf(string element, string attribute) =>
+            _byElement.TryGetValue(element, out var list) ? list.FirstOrDefault(a => a.Name == attribute).Type : null;
+
+        public IEnumerable<(string Name, string Default)> DefaultsOf(string element) =>
+            _byElement.TryGetValue(element, out var list)
+                ? list.Where(a => a.Default is not null).Select(a => (a.Name, a.Default!))
+                : [];
+    }
+
     /// <summary>Attribute-value normalisation of a default (XML 1.0 3.3.3), as expat reports it.</summary>
+    /// <summary>The second half of that normalisation, for a reader that did the first: only spaces collapse.</summary>
+    public static string CollapseSpaces(string value) =>
+        string.Join(' ', value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
     public static string NormaliseAttribute(string value, string type)
     {
         var spaced = value.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');

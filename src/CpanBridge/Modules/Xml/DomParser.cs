@@ -23,7 +23,7 @@ public static partial class DomParser
     public static DomRecords Read(XmlReader reader, bool keepCdata, bool @unchecked = false, bool keepReferences = false)
     {
         var expansion = new Expansion();
-        var declaredTypes = new Dictionary<(string Element, string Attribute), string>();
+        var declared = new DomDtdSubset.Declarations();
         var records = new DomRecords();
         var text = new StringBuilder();
         var depth = 0;
@@ -49,7 +49,7 @@ public static partial class DomParser
                     break;
                 case XmlNodeType.DocumentType:
                     records.Add('D', reader.Name, reader.GetAttribute("SYSTEM"), reader.GetAttribute("PUBLIC"));
-                    declaredTypes = DomDtdSubset.Read(reader.Value, records);
+                    declared = DomDtdSubset.Read(reader.Value, records);
                     break;
                 case XmlNodeType.Element:
                     FlushText();
@@ -59,11 +59,14 @@ public static partial class DomParser
                     var name = reader.Name;
                     if (reader.MoveToFirstAttribute())
                     {
-                        do attributes.Add((reader.Name, @unchecked ? UncheckedValue(reader, name, declaredTypes, expansion) : reader.Value,
+                        do attributes.Add((reader.Name, @unchecked ? UncheckedValue(reader, name, declared, expansion) : reader.Value,
                                            !reader.IsDefault));
                         while (reader.MoveToNextAttribute());
                         reader.MoveToElement();
                     }
+                    if (@unchecked)
+                        foreach (var (attribute, value) in declared.DefaultsOf(name))
+                            if (attributes.All(a => a.Item1 != attribute)) attributes.Add((attribute, value, false));
                     records.AddElement(name, attributes);
                     if (empty) records.Add('/');
                     else depth++;
@@ -97,7 +100,9 @@ public static partial class DomParser
                     lastWasCdata = true;
                     break;
                 case XmlNodeType.EntityReference:
-                    // only from the unchecked reader
+                    // only from the unchecked reader, which lets an undeclared one pass
+                    if (!declared.GeneralEntities.Contains(reader.Name))
+                        throw Undeclared(reader);
                     if (!keepReferences)
                     {
                         reader.ResolveEntity();
@@ -127,7 +132,7 @@ public static partial class DomParser
         return records;
     }
 
-    private static string UncheckedValue(XmlReader reader, string element, Dictionary<(string, string), string> types,
+    private static string UncheckedValue(XmlReader reader, string element, DomDtdSubset.Declarations declared,
         Expansion expansion)
     {
         var attribute = reader.Name;
@@ -137,6 +142,7 @@ public static partial class DomParser
         {
             if (reader.NodeType == XmlNodeType.EntityReference)
             {
+                if (!declared.GeneralEntities.Contains(reader.Name)) throw Undeclared(reader);
                 reader.ResolveEntity();
                 inside++;
             }
@@ -148,9 +154,15 @@ public static partial class DomParser
             }
         }
         reader.MoveToAttribute(attribute);
-        return types.TryGetValue((element, attribute), out var type) && type != "CDATA"
-            ? DomDtdSubset.NormaliseAttribute(value.ToString(), type)
-            : value.ToString();
+        // the reader has turned literal whitespace into spaces; a non-CDATA type collapses them
+        var type = declared.TypeOf(element, attribute);
+        return type is not null && type != "CDATA" ? DomDtdSubset.CollapseSpaces(value.ToString()) : value.ToString();
+    }
+
+    private static XmlException Undeclared(XmlReader reader)
+    {
+        var (line, position) = reader is IXmlLineInfo info ? (info.LineNumber, info.LinePosition) : (0, 0);
+        return new XmlException($"Reference to undeclared entity '{reader.Name}'.", null, line, position);
     }
 
     /// <summary>Characters brought in by entity references, against the checked reader's limit.</summary>
