@@ -45,6 +45,7 @@ my %want = (
     'attribute context'   => 'nightly',
     'noexpand document'   => '5',
     'defaulted attributes' => 'EUR*,EUR*',
+    'after a lost copy'   => '4',
 );
 for my $k (sort keys %want) {
     my $got = $got{$k};

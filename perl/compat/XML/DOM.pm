@@ -601,8 +601,12 @@ sub xql {
     my $path = !$context ? undef : $context == $doc ? [] : _element_path($context);
     Carp::croak('xql: the node is not part of its document (append it first)') unless $doc && $path;
 
-    my $handle = $doc->_query_handle;
-    my $r = XML::DOM::_call('xql', { document => $handle, context => $path, query => "$query" });
+    my $r = XML::DOM::_call('xql', { document => $doc->_query_handle, context => $path, query => "$query" });
+    if ($r->{failed} && ($r->{code} || '') eq 'E_HANDLE') {
+        # the daemon's copy is gone (a new connection, a restarted daemon): send it again, once
+        delete $doc->{Query};
+        $r = XML::DOM::_call('xql', { document => $doc->_query_handle, context => $path, query => "$query" });
+    }
     Carp::croak(XML::DOM::_error_text($r)) if $r->{failed};
     my @out;
     for my $hit (@{ $r->{result}{results} }) {

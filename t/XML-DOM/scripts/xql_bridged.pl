@@ -34,3 +34,6 @@ my $kept = XML::DOM::Parser->new(NoExpand => 1)->parsefile("$corpus/04_entities.
 print 'noexpand document: ', scalar(my @k = $kept->xql('//item')), "\n";
 my $dtd = XML::DOM::Parser->new->parsefile("$corpus/11_dtd_defaults.xml");
 print 'defaulted attributes: ', join(',', map { $_->getValue . ($_->isSpecified ? '' : '*') } $dtd->xql('//order/@currency')), "\n";
+# the daemon's copy closed behind the drop-in's back: the next query sends the document again
+XML::DOM::_call('close', { document => $doc->{Query}{handle} });
+print 'after a lost copy: ', scalar(my @again = $doc->xql('//step')), "\n";
