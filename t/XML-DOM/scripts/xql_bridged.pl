@@ -3,6 +3,8 @@
 use strict;
 use warnings;
 use XML::DOM;
+use XML::XQL;         # what scripts load for xql natively
+use XML::XQL::DOM;
 
 my $doc = XML::DOM::Parser->new->parsefile($ARGV[0]);
 my @steps = $doc->getElementsByTagName('step');
@@ -37,3 +39,6 @@ print 'defaulted attributes: ', join(',', map { $_->getValue . ($_->isSpecified 
 # the daemon's copy closed behind the drop-in's back: the next query sends the document again
 XML::DOM::_call('close', { document => $doc->{Query}{handle} });
 print 'after a lost copy: ', scalar(my @again = $doc->xql('//step')), "\n";
+print 'XML::XQL::solve: ', join(',', map { $_->getFirstChild->getData } XML::XQL::solve('//job/step[0]', $doc)), "\n";
+my $query = XML::XQL::Query->new(Expr => 'step[-1]');
+print 'XML::XQL::Query: ', join(',', map { $_->getFirstChild->getData } $query->solve($doc->getElementsByTagName('job'))), "\n";
