@@ -34,6 +34,9 @@ printf "document: %.2f MB, %d elements\n", (-s $file) / 1048576, $elements;
 system($^X, "-I$root/perl/compat", "-I$root/perl/lib", '-MXML::DOM', '-e', 'XML::DOM::Parser->new->parse("<a/>")') == 0
     or die "the bridged warm-up failed\n";
 
+# the daemon the warm-up started lives in our temporary runtime directory: stop it at the end
+END { system("$root/bin/cpanbridge", 'stop') if $root && $ENV{XDG_RUNTIME_DIR} && -d $ENV{XDG_RUNTIME_DIR} }
+
 my %side;
 for my $impl ('native', 'bridged') {
     my @inc = $impl eq 'bridged' ? ("-I$root/perl/compat", "-I$root/perl/lib") : ();
