@@ -16,5 +16,6 @@ public static class BuiltinModules
         new Sftp.SftpModule(runtime),
         new Xml.XmlSimpleModule(),
         new Xml.XmlHelperModule(),
+        new Xml.DomModule(),
     ];
 }
