@@ -93,7 +93,7 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
             ["server_version"] = session.ServerVersion,
             ["extensions"] = extensions,
             ["home"] = home,
-            ["ssh_stderr"] = session.SshStderr,
+            ["ssh_stderr"] = session.LoginStderr,
         });
     }
 
@@ -104,7 +104,7 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
         var target = Target(call, p.GetString("hostname"), p.GetStringOrNull("username"), p.Has("port") ? p.GetInt64("port") : null,
             p.GetStringOrNull("password"), p.GetStringOrNull("private_key_file"), "ssh");
         var (handle, session, home) = await StartSession(call, target);
-        return Reply.Of(new JsonObject { ["handle"] = handle, ["connected"] = true, ["home"] = home, ["ssh_stderr"] = session.SshStderr });
+        return Reply.Of(new JsonObject { ["handle"] = handle, ["connected"] = true, ["home"] = home, ["ssh_stderr"] = session.LoginStderr });
     }
 
     /// <summary>The login of open/connect; 'more', 'env' and 'timeout' are read here for both.</summary>
@@ -210,12 +210,18 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
         return (handle, call.Handles.Get(SessionKind, handle));
     }
 
+    /// <summary>
+    /// Ends the session; ssh_stderr is what ssh wrote after the login until it exited (with -v,
+    /// its closing lines), which natively reaches the script's stderr by then. A session that
+    /// was lost already gave its words with the error that said so.
+    /// </summary>
     private static ValueTask<Reply> Close(CallContext call)
     {
-        var (handle, _) = SessionOf(call);
+        var (handle, session) = SessionOf(call);
+        var wasLost = session.IsLost;
         call.Handles.Close(handle);
         if (call.Session.GetState<string>(CurrentSession) == handle) call.Session.SetState(CurrentSession, null);
-        return ValueTask.FromResult(Reply.Of(new JsonObject { ["closed"] = true }));
+        return ValueTask.FromResult(Reply.Of(new JsonObject { ["closed"] = true, ["ssh_stderr"] = wasLost ? "" : session.LaterStderr }));
     }
 
     // ---- single requests -----------------------------------------------------------------------
@@ -358,7 +364,7 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
         return Reply.Of(new JsonObject { ["bytes"] = bytes });
     }
 
-    /// <summary>OPEN for writing, the pipelined WRITEs, the times if asked, CLOSE (whose status counts: a full disk may show only there).</summary>
+    /// <summary>OPEN for writing, then the pipelined WRITEs, the mode and times if asked, and CLOSE (whose status counts: a full disk may show only there), sent back to back.</summary>
     private static async Task<long> Upload(CallContext call, SftpSession session, string remote, UploadSource source, TransferShape shape,
         bool truncate)
     {
@@ -377,19 +383,7 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
             late.Perm = createAttrs.Perm;
         }
         var handle = await Step("open", session.OpenFileAsync(what, remote, flags, createAttrs, call.Cancellation));
-        long bytes;
-        try
-        {
-            bytes = await Step("write", session.WriteAllAsync(what, handle, source, shape, call.Cancellation));
-            if (late is not null) await Step("fsetstat", session.FsetstatAsync(what, handle, late, call.Cancellation));
-        }
-        catch
-        {
-            await session.CloseQuietlyAsync(handle, CancellationToken.None);
-            throw;
-        }
-        await Step("close", session.CloseHandleAsync(what, handle, call.Cancellation));
-        return bytes;
+        return await Step("write", session.UploadAsync(what, handle, source, shape, late, call.Cancellation));
     }
 
     private static async ValueTask<Reply> Get(CallContext call)
@@ -463,9 +457,9 @@ public sealed class SftpModule(BridgeRuntime runtime, IReadOnlyList<string>? ssh
         {
             return await step;
         }
-        catch (BridgeException e) when (e.Code == ErrorCodes.Native && e.Data is { } data && !data.ContainsKey("local_errno"))
+        catch (BridgeException e)
         {
-            if (!data.ContainsKey("request")) data["request"] = request;
+            SftpSession.NameRequest(e, request);
             throw;
         }
     }

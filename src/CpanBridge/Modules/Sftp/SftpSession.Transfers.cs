@@ -1,3 +1,6 @@
+using CpanBridge.Core;
+using CpanBridge.Core.Protocol;
+
 namespace CpanBridge.Modules.Sftp;
 
 /// <summary>Reads up to <c>into.Length</c> bytes at <c>offset</c> of what is being uploaded; 0 at its end.</summary>
@@ -19,16 +22,30 @@ internal readonly record struct TransferShape(long Offset, int BlockSize, int Qu
 internal sealed partial class SftpSession
 {
     /// <summary>
-    /// Writes everything <paramref name="source"/> has into the open remote file, starting at the
-    /// shape's offset. Returns the bytes written. On failure the remaining answers are collected
-    /// (so no stale answer is left in flight) before the error goes up.
+    /// Everything of an upload after OPEN: writes all <paramref name="source"/> has into the open
+    /// remote file from the shape's offset, then FSETSTATs <paramref name="late"/> (when given)
+    /// and CLOSEs the handle. Returns the bytes written.
     /// </summary>
-    public async Task<long> WriteAllAsync(string what, byte[] handle, UploadSource source, TransferShape shape, CancellationToken cancel)
+    /// <remarks>
+    /// FSETSTAT and CLOSE go out right behind the last WRITE, without waiting for the WRITEs'
+    /// answers: a small file then costs one round trip after OPEN instead of three. The server
+    /// answers every id (OpenSSH's in order), so each answer is still checked, in request
+    /// order, and the first failure is the one reported, with data.request naming its request
+    /// ("write", "fsetstat", "close") as before. What differs from waiting: after a failed
+    /// WRITE the FSETSTAT already sent is carried out too (the mode and times land on the
+    /// partial file), and the CLOSE already sent closes the handle.
+    /// On any failure the answers still due are collected (no stale answer is left in flight),
+    /// and a handle whose CLOSE was not sent yet is closed quietly.
+    /// </remarks>
+    public async Task<long> UploadAsync(string what, byte[] handle, UploadSource source, TransferShape shape, SftpAttrs? late,
+        CancellationToken cancel)
     {
-        var inFlight = new Queue<(Task<SftpPacket> Reply, int Length)>();
+        var inFlight = new Queue<(Task<SftpPacket> Reply, int Length, string Request)>();
         var offset = shape.Offset;
         var written = 0L;
         var atEnd = false;
+        var closeSent = false;
+        var stage = "write";
         try
         {
             while (true)
@@ -55,20 +72,62 @@ internal sealed partial class SftpSession
                         atEnd = true;
                         break;
                     }
-                    inFlight.Enqueue((await SendAsync(request, cancel), count));
+                    inFlight.Enqueue((await SendAsync(request, cancel), count, "write"));
                     offset += count;
                 }
+                if (atEnd && !closeSent)
+                {
+                    if (late is not null)
+                    {
+                        stage = "fsetstat";
+                        var fsetstat = Begin(SftpType.Fsetstat);
+                        fsetstat.WriteString(handle);
+                        late.Write(fsetstat);
+                        inFlight.Enqueue((await SendAsync(fsetstat, cancel), 0, stage));
+                    }
+                    stage = "close";
+                    var close = Begin(SftpType.Close);
+                    close.WriteString(handle);
+                    var closed = await SendAsync(close, cancel);
+                    closeSent = true;
+                    inFlight.Enqueue((closed, 0, stage));
+                }
                 if (inFlight.Count == 0) return written;
-                var (reply, length) = inFlight.Dequeue();
+                var (reply, length, answering) = inFlight.Dequeue();
+                stage = answering;
                 using (var answer = await ReceiveAsync(reply, cancel)) ExpectOk(answer, what);
                 written += length;
             }
         }
-        catch
+        catch (BridgeException e)
         {
-            await DrainAsync(inFlight.Select(f => f.Reply));
+            NameRequest(e, stage);
+            await AfterFailedUploadAsync(inFlight, closeSent, handle);
             throw;
         }
+        catch
+        {
+            await AfterFailedUploadAsync(inFlight, closeSent, handle);
+            throw;
+        }
+    }
+
+    private async Task AfterFailedUploadAsync(Queue<(Task<SftpPacket> Reply, int Length, string Request)> inFlight, bool closeSent,
+        byte[] handle)
+    {
+        await DrainAsync(inFlight.Select(f => f.Reply));
+        if (!closeSent) await CloseQuietlyAsync(handle, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Names the SFTP request of a transfer a remote failure came from (data.request), which
+    /// Net::SFTP::Foreign words differently; the first name given stays. Local file errors are
+    /// told apart by their local_errno instead.
+    /// </summary>
+    public static void NameRequest(BridgeException e, string request)
+    {
+        if (e.Code == ErrorCodes.Native && e.Data is { } data && !data.ContainsKey("local_errno") && !data.ContainsKey("request"))
+            data["request"] = request;
     }
 
     /// <summary>
@@ -152,7 +211,7 @@ internal sealed partial class SftpSession
             {
                 (await ReceiveAsync(reply, CancellationToken.None)).Dispose();
             }
-            catch (Exception e) when (e is CpanBridge.Core.BridgeException or OperationCanceledException)
+            catch (Exception e) when (e is BridgeException or OperationCanceledException)
             {
                 return;
             }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -56,27 +57,38 @@ internal sealed record SshTarget(
 }
 
 /// <summary>
-/// One running ssh client: its stdin and stdout are the SFTP pipes, its stderr is kept (the last
-/// lines as ssh wrote them, CRLF endings included, for the script's stderr) and logged. Prompts go to a private askpass helper (<see cref="Askpass"/>), never to
-/// a terminal, so nothing can wait for a human.
+/// One running ssh client: its stdin and stdout are the SFTP pipes, its stderr is kept as ssh
+/// wrote it (CRLF endings included) for the script's stderr, and logged. Prompts go to a private
+/// askpass helper (<see cref="Askpass"/>), never to a terminal, so nothing can wait for a human.
 /// </summary>
-internal sealed class SshProcess : IDisposable
+internal sealed partial class SshProcess : IDisposable
 {
-    private const int KeptStderrLines = 20;
+    private const int KeptTailLines = 20;
+    /// <summary>Each part of ssh's stderr (the login, what follows) keeps at most this much, from its start.</summary>
+    public const int KeptStderrChars = 64 * 1024;
 
     private readonly Process _process;
     private readonly Askpass _askpass;
-    private readonly Queue<string> _stderr = new();
+    private readonly Queue<string> _tail = new();
+    /// <summary>Until <see cref="MarkLoggedIn"/>: the login's words; after it: what ssh says later.</summary>
+    private readonly StderrPart _login = new();
+    private StderrPart _current;
+    private StderrPart? _afterLogin;
     private readonly Task _stderrReader;
+    private readonly int _stderrFd;
+    /// <summary>1 while the stderr reader holds bytes it has read but not yet kept.</summary>
+    private int _stderrBusy;
     private int _disposed;
 
     private SshProcess(Process process, Askpass askpass, string label, Log log)
     {
         _process = process;
         _askpass = askpass;
+        _current = _login;
         Label = label;
         Input = process.StandardInput.BaseStream;
         Output = process.StandardOutput.BaseStream;
+        _stderrFd = process.StandardError.BaseStream is global::System.IO.Pipes.PipeStream pipe ? (int)pipe.SafePipeHandle.DangerousGetHandle() : -1;
         _stderrReader = Task.Run(() => KeepStderrAsync(process.StandardError, log));
     }
 
@@ -116,12 +128,30 @@ internal sealed class SshProcess : IDisposable
     /// <summary>The password file is needed only until authentication is over.</summary>
     public void ForgetPassword() => _askpass.Dispose();
 
-    /// <summary>The kept lines, each with the line end ssh wrote.</summary>
-    public string StderrTail
+    /// <summary>What ssh wrote until <see cref="MarkLoggedIn"/> (all of it until then), bounded.</summary>
+    public string LoginStderr
     {
         get
         {
-            lock (_stderr) return string.Concat(_stderr);
+            lock (_login) return _login.Text;
+        }
+    }
+
+    /// <summary>What ssh wrote after <see cref="MarkLoggedIn"/>, bounded; after <see cref="Dispose"/>, up to its exit.</summary>
+    public string LaterStderr
+    {
+        get
+        {
+            lock (_login) return _afterLogin?.Text ?? "";
+        }
+    }
+
+    /// <summary>What ssh wrote in the current part: the login's words, or those since the session was up.</summary>
+    public string StderrOfThisPart
+    {
+        get
+        {
+            lock (_login) return _current.Text;
         }
     }
 
@@ -130,8 +160,61 @@ internal sealed class SshProcess : IDisposable
     {
         get
         {
-            lock (_stderr) return _stderr.LastOrDefault(l => l.Trim().Length > 0)?.Trim();
+            lock (_login) return _lastLine;
         }
+    }
+
+    private string? _lastLine;
+
+    /// <summary>
+    /// The session is up: what ssh writes from now on is no longer the login's. Lines ssh has
+    /// already written but the reader has not taken yet still count as the login's, so the
+    /// pipe is given a moment (at most 100 ms) to be emptied first.
+    /// </summary>
+    public void MarkLoggedIn()
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.ElapsedMilliseconds < 100 && (Volatile.Read(ref _stderrBusy) != 0 || StderrPending())) Thread.Sleep(1);
+        lock (_login)
+        {
+            _afterLogin ??= new StderrPart();
+            _current = _afterLogin;
+        }
+    }
+
+    private unsafe bool StderrPending()
+    {
+        if (_stderrFd < 0) return false;
+        var poll = new PollFd { Fd = _stderrFd, Events = PollIn };
+        return Poll(&poll, 1, 0) > 0 && (poll.Revents & PollIn) != 0;
+    }
+
+    private const short PollIn = 1;
+
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "poll")]
+    private static unsafe partial int Poll(PollFd* fds, nuint count, int timeout);
+
+    /// <summary>One part of ssh's stderr: its head up to <see cref="KeptStderrChars"/>, whole lines, and how much was cut.</summary>
+    private sealed class StderrPart
+    {
+        private readonly StringBuilder _kept = new();
+        private long _cut;
+
+        public void Add(string line)
+        {
+            if (_cut == 0 && _kept.Length + line.Length <= KeptStderrChars) _kept.Append(line);
+            else _cut += line.Length;
+        }
+
+        public string Text => _cut == 0 ? _kept.ToString()
+            : _kept + $"cpanbridge: ssh's stderr was cut here ({KeptStderrChars / 1024} KiB kept, {_cut} more characters not)\r\n";
     }
 
     /// <summary>ssh's exit status once it has exited (128+signal when killed), waiting up to <paramref name="wait"/>.</summary>
@@ -175,22 +258,27 @@ internal sealed class SshProcess : IDisposable
         {
             var text = line.ToString();
             line.Clear();
-            lock (_stderr)
+            var says = text.Trim();
+            lock (_login)
             {
-                _stderr.Enqueue(text);
-                while (_stderr.Count > KeptStderrLines) _stderr.Dequeue();
+                _current.Add(text);
+                if (says.Length > 0) _lastLine = says;
             }
-            if (text.Trim().Length > 0) log.Info($"sftp: {Label}: ssh: {text.TrimEnd()}");
+            if (says.Length > 0) log.Info($"sftp: {Label}: ssh: {text.TrimEnd()}");
         }
         try
         {
             int count;
             while ((count = await stderr.ReadAsync(buffer)) > 0)
+            {
+                Volatile.Write(ref _stderrBusy, 1);
                 foreach (var c in buffer.AsSpan(0, count))
                 {
                     line.Append(c);
                     if (c == '\n') Keep();
                 }
+                Volatile.Write(ref _stderrBusy, 0);
+            }
             if (line.Length > 0) Keep();
         }
         catch (IOException)
@@ -198,6 +286,10 @@ internal sealed class SshProcess : IDisposable
         }
         catch (ObjectDisposedException)
         {
+        }
+        finally
+        {
+            Volatile.Write(ref _stderrBusy, 0);
         }
     }
 
@@ -219,6 +311,8 @@ internal sealed class SshProcess : IDisposable
         {
             if (!_process.WaitForExit(2000)) Kill();
             _process.WaitForExit(1000);
+            // What ssh says as it exits (with -v: "Transferred: ...", "Exit status 0") is close's to report.
+            _stderrReader.Wait(TimeSpan.FromSeconds(1));
         }
         catch (InvalidOperationException)
         {
