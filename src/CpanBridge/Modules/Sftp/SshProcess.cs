@@ -26,8 +26,8 @@ internal sealed record SshTarget(
 
     /// <summary>
     /// The arguments after the ssh command, in Net::SFTP::Foreign's order (its Backend::Unix), so
-    /// the same options win: -i, -p, the password options, -l, then the script's 'more', then
-    /// ConnectTimeout (after 'more', which may set its own), the host, "-s sftp".
+    /// the same options win: -i, -p, the password options, -l, then the script's 'more', the
+    /// host, "-s sftp".
     /// </summary>
     public List<string> Arguments()
     {
@@ -48,9 +48,10 @@ internal sealed record SshTarget(
             .Any(a => a.arg == "-o" && a.i + 1 < More.Count && More[a.i + 1].StartsWith("PreferredAuthentications", StringComparison.OrdinalIgnoreCase));
         if (preferred.Count > 0 && !moreSetsPreferred) args.AddRange(["-o", "PreferredAuthentications=" + string.Join(",", preferred)]);
         if (User is not null) args.AddRange(["-l", User]);
+        // No ConnectTimeout for 'timeout': native passes none (a hanging connect then ends as the
+        // wait for VERSION times out, "stalled", not as ssh's own error), and with -v it would
+        // add a line native does not print.
         args.AddRange(More);
-        if (Timeout is { } timeout)
-            args.AddRange(["-o", "ConnectTimeout=" + Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture)]);
         args.AddRange([Host, "-s", "sftp"]);
         return args;
     }

@@ -121,6 +121,25 @@ public class SftpPipeliningTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Put_sends_WRITE_FSETSTAT_and_CLOSE_together_and_names_the_request_that_failed()
+    {
+        using var bridge = new SftpBridge(SshServer.None, trustTestServer: false);
+        var (client, h, stats, written) = await OpenFake(bridge, 0, 1000);
+        var content = "small file\n"u8.ToArray();
+        // The fake does not know FSETSTAT: its status 8 is the put's failure, named "fsetstat",
+        // and the CLOSE sent with it still closed (and wrote) the file.
+        var failed = await Fail(client, "put_content", new JsonObject { ["handle"] = h, ["remote_file"] = "/fake/up", ["perm"] = 416, ["set_perm"] = true }, content);
+        Assert.Equal("fsetstat", Data(failed)["request"]!.GetValue<string>());
+        Assert.Equal(8, Status(failed));
+        Assert.Equal("put_content /fake/up: Operation unsupported", Error(failed));
+        Assert.Equal(content, File.ReadAllBytes(written));
+        // WRITE, FSETSTAT and CLOSE reached the server as one batch: one round trip after OPEN.
+        Assert.Equal(3, int.Parse(File.ReadAllText(stats)));
+        var (put, _) = await Ok(client, "put_content", new JsonObject { ["handle"] = h, ["remote_file"] = "/fake/up" }, content);
+        Assert.Equal(content.Length, put["bytes"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task An_unsupported_request_is_the_server_s_status_8_and_the_session_goes_on()
     {
         using var bridge = new SftpBridge(SshServer.None, trustTestServer: false);

@@ -100,6 +100,48 @@ public class SftpSessionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task With_v_open_gives_the_whole_login_and_close_what_ssh_said_until_it_exited()
+    {
+        if (SshServer.Find(output) is not { } server) return;
+        using var bridge = new SftpBridge(server);
+        var client = bridge.Connect();
+        var (opened, _) = await Ok(client, "open", server.KeyLogin("-v"));
+        var login = opened["ssh_stderr"]!.GetValue<string>();
+        var h = opened["handle"]!.GetValue<string>();
+        // All of it, not the last lines: from ssh's version banner to the subsystem request.
+        Assert.StartsWith("OpenSSH_", login);
+        Assert.Contains("debug1: Connecting to ", login);
+        Assert.Contains("debug1: Sending subsystem: sftp\r\n", login);
+        Assert.True(login.Split('\n').Length > 30, login);
+        Assert.DoesNotContain("Exit status", login);
+        await Ok(client, "realpath", new JsonObject { ["handle"] = h, ["path"] = "." });
+        var (closed, _) = await Ok(client, "close", new JsonObject { ["handle"] = h });
+        var closing = closed["ssh_stderr"]!.GetValue<string>();
+        output.WriteLine(closing);
+        Assert.Contains("Transferred: sent ", closing);
+        Assert.EndsWith("debug1: Exit status 0\r\n", closing);
+        Assert.DoesNotContain("Sending subsystem", closing);
+    }
+
+    [Fact]
+    public async Task Ssh_s_stderr_keeps_its_first_64_KiB_and_says_it_was_cut()
+    {
+        using var bridge = new SftpBridge(SshServer.None, trustTestServer: false);
+        // An "ssh" that talks a lot before it fails: 100 000 lines, then an error.
+        var script = bridge.Local("chatty-ssh");
+        File.WriteAllText(script, "#!/bin/sh\ni=0\nwhile [ $i -lt 2000 ]; do printf 'debug1: line %s of the login, padded to be long enough\\r\\n' $i >&2; i=$((i+1)); done\necho 'Permission denied (publickey).' >&2\nexit 255\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        var client = bridge.Connect();
+        var failed = await Fail(client, "open", new JsonObject { ["host"] = "chatty.example", ["ssh_cmd"] = script });
+        var said = Data(failed)["ssh_stderr"]!.GetValue<string>();
+        Assert.StartsWith("debug1: line 0 of the login", said);
+        Assert.InRange(said.Length, 60_000, 66_000);
+        Assert.Matches(@"cpanbridge: ssh's stderr was cut here \(64 KiB kept, \d+ more characters not\)\r\n\z", said);
+        // The message still names ssh's last words.
+        Assert.Contains("Permission denied (publickey).", Error(failed));
+    }
+
+    [Fact]
     public async Task Password_login_works_and_the_password_is_on_no_command_line_in_no_log_and_in_no_file_after_the_login()
     {
         if (SshServer.Find(output) is not { } server) return;
