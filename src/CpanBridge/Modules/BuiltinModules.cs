@@ -13,5 +13,6 @@ public static class BuiltinModules
         new Database.DatabaseModule(runtime),
         new Excel.ExcelModule(runtime),
         new Crypto.CryptoModule(),
+        new Xml.XPathModule(runtime),
     ];
 }

@@ -1,0 +1,376 @@
+using System.Text;
+using System.Text.Json;
+using System.Xml;
+using System.Xml.XPath;
+
+namespace CpanBridge.Modules.Xml;
+
+/// <summary>
+/// One parsed document behind an <c>xpath</c> handle, seen the way XML::XPath's tree sees it:
+/// adjacent text and CDATA form one text node, whitespace between elements is kept, nothing of
+/// the prolog but comments and processing instructions is a node, the root is a nameless element
+/// whose children serialize one after the other. Nodes get small integer ids on first sight.
+/// </summary>
+public sealed class XPathDoc
+{
+    private const string XmlnsUri = "http://www.w3.org/2000/xmlns/";
+
+    private readonly List<XmlNode> _nodes = [];
+    private readonly Dictionary<XmlNode, int> _ids = new(ReferenceEqualityComparer.Instance);
+
+    public XmlDocument Document { get; }
+
+    /// <summary>Each prefix's first binding in the document, for queries that name it without set_namespace.</summary>
+    public Dictionary<string, string> PrefixBindings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Whether some element declares a default namespace (then unprefixed name tests are rewritten).</summary>
+    public bool HasDefaultNamespace { get; private set; }
+
+    public long SourceBytes { get; }
+
+    private XPathDoc(XmlDocument document, long sourceBytes)
+    {
+        Document = document;
+        SourceBytes = sourceBytes;
+        IdOf(document);
+        ScanNamespaces();
+    }
+
+    /// <summary>Parses <paramref name="bytes"/> (encoding from BOM or declaration, as expat does); XmlException on malformed input.</summary>
+    public static XPathDoc Parse(byte[] bytes)
+    {
+        var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
+        using (var reader = XmlReader.Create(new MemoryStream(bytes, writable: false), XmlSource.ReaderSettings()))
+            document.Load(reader);
+        return new XPathDoc(document, bytes.LongLength);
+    }
+
+    public int IdOf(XmlNode node)
+    {
+        if (_ids.TryGetValue(node, out var id)) return id;
+        _nodes.Add(node);
+        id = _nodes.Count;
+        _ids.Add(node, id);
+        return id;
+    }
+
+    public XmlNode? NodeOf(long id) => id >= 1 && id <= _nodes.Count ? _nodes[(int)id - 1] : null;
+
+    public int NodeCount => _nodes.Count;
+
+    private void ScanNamespaces()
+    {
+        foreach (var element in Elements(Document))
+        {
+            foreach (XmlAttribute attribute in element.Attributes)
+            {
+                if (attribute.NamespaceURI != XmlnsUri) continue;
+                if (attribute.Prefix.Length == 0)
+                {
+                    if (attribute.Value.Length > 0) HasDefaultNamespace = true;
+                }
+                else
+                {
+                    PrefixBindings.TryAdd(attribute.LocalName, attribute.Value);
+                }
+            }
+        }
+    }
+
+    /// <summary>Every element below <paramref name="top"/> in document order, without recursion (documents may nest deeply).</summary>
+    private static IEnumerable<XmlElement> Elements(XmlNode top)
+    {
+        var current = top.FirstChild;
+        while (current is not null)
+        {
+            if (current is XmlElement element)
+            {
+                yield return element;
+                if (element.FirstChild is not null)
+                {
+                    current = element.FirstChild;
+                    continue;
+                }
+            }
+            while (current is not null && current != top && current.NextSibling is null) current = current.ParentNode;
+            if (current is null || current == top) yield break;
+            current = current.NextSibling;
+        }
+    }
+
+    // ---- XML::XPath's view of the tree ---------------------------------------------------------
+
+    public static bool IsText(XmlNode node) => node.NodeType is XmlNodeType.Text or XmlNodeType.CDATA
+        or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace;
+
+    /// <summary>The first node of the text run <paramref name="node"/> belongs to: the run is one XML::XPath text node.</summary>
+    public static XmlNode RunStart(XmlNode node)
+    {
+        if (!IsText(node)) return node;
+        while (node.PreviousSibling is { } previous && IsText(previous)) node = previous;
+        return node;
+    }
+
+    public static string RunValue(XmlNode start)
+    {
+        if (start.NextSibling is not { } next || !IsText(next)) return start.Value ?? "";
+        var text = new StringBuilder(start.Value);
+        for (var n = next; n is not null && IsText(n); n = n.NextSibling) text.Append(n.Value);
+        return text.ToString();
+    }
+
+    /// <summary>Whether XML::XPath has this node at all (at the root, only the element, comments and PIs).</summary>
+    private static bool IsVisible(XmlNode node) => node.ParentNode is XmlDocument
+        ? node.NodeType is XmlNodeType.Element or XmlNodeType.Comment or XmlNodeType.ProcessingInstruction
+        : node.NodeType is XmlNodeType.Element or XmlNodeType.Comment or XmlNodeType.ProcessingInstruction
+          || IsText(node) && (node.PreviousSibling is null || !IsText(node.PreviousSibling));
+
+    public static IEnumerable<XmlNode> Children(XmlNode node)
+    {
+        if (node is not (XmlElement or XmlDocument)) yield break;
+        for (var child = node.FirstChild; child is not null; child = child.NextSibling)
+            if (IsVisible(child)) yield return child;
+    }
+
+    public static XmlNode? Parent(XmlNode node) => node switch
+    {
+        XmlAttribute attribute => attribute.OwnerElement,
+        XmlDocument => null,
+        _ => node.ParentNode,
+    };
+
+    /// <summary>XML::XPath's string_value: text of the element and text descendants, comments and PIs left out.</summary>
+    public static string StringValue(XmlNode node)
+    {
+        switch (node)
+        {
+            case XmlElement or XmlDocument:
+                var text = new StringBuilder();
+                var top = node is XmlDocument document ? document.DocumentElement : node;
+                if (top is null) return "";
+                var current = top.FirstChild;
+                while (current is not null)
+                {
+                    if (IsText(current)) text.Append(current.Value);
+                    if (current is XmlElement && current.FirstChild is not null)
+                    {
+                        current = current.FirstChild;
+                        continue;
+                    }
+                    while (current != top && current.NextSibling is null) current = current.ParentNode!;
+                    if (current == top) break;
+                    current = current.NextSibling;
+                }
+                return text.ToString();
+            case XmlProcessingInstruction pi:
+                return pi.Data;
+            default:
+                return IsText(node) ? RunValue(RunStart(node)) : node.Value ?? "";
+        }
+    }
+
+    // ---- toString as XML::XPath writes it ------------------------------------------------------
+
+    /// <summary>
+    /// XML::XPath's toString: namespace declarations before attributes, "&lt;e /&gt;" for an element
+    /// without children, text escaping only &lt; and &amp; (and "]]&gt;"), CDATA written as text,
+    /// "--" in comments as character references. No recursion: deep documents must not overflow.
+    /// </summary>
+    public static void Serialize(XmlNode top, StringBuilder output)
+    {
+        if (top is XmlAttribute attribute)
+        {
+            AttributeText(attribute, output);
+            return;
+        }
+        var current = IsText(top) ? RunStart(top) : top;
+        top = current;
+        while (true)
+        {
+            var descend = false;
+            switch (current)
+            {
+                case XmlElement element:
+                    output.Append('<').Append(element.Name);
+                    foreach (XmlAttribute a in element.Attributes)
+                        if (a.NamespaceURI == XmlnsUri)
+                        {
+                            output.Append(a.Prefix.Length == 0 ? " xmlns=\"" : " xmlns:" + a.LocalName + "=\"");
+                            Escape(a.Value, "\"&<", output);
+                            output.Append('"');
+                        }
+                    foreach (XmlAttribute a in element.Attributes)
+                        if (a.NamespaceURI != XmlnsUri) AttributeText(a, output);
+                    if (element.HasChildNodes)
+                    {
+                        output.Append('>');
+                        descend = true;
+                    }
+                    else
+                    {
+                        output.Append(" />");
+                    }
+                    break;
+                case XmlDocument:
+                    descend = true;
+                    break;
+                case XmlComment comment:
+                    if (IsVisible(comment)) output.Append("<!--").Append(comment.Value!.Replace("--", "&#45;&#45;")).Append("-->");
+                    break;
+                case XmlProcessingInstruction pi:
+                    if (IsVisible(pi))
+                    {
+                        output.Append("<?").Append(pi.Target).Append(' ');
+                        Escape(pi.Data, ">", output);
+                        output.Append("?>");
+                    }
+                    break;
+                default:
+                    if (IsText(current) && IsVisible(current)) Escape(RunValue(current), "<&", output);
+                    break;
+            }
+            if (descend && current.FirstChild is not null)
+            {
+                current = current.FirstChild;
+                continue;
+            }
+            if (current == top) return;
+            if (IsText(current) && current != top)
+                while (current.NextSibling is { } next && IsText(next)) current = next;
+            while (current != top && current.NextSibling is null)
+            {
+                current = current.ParentNode!;
+                if (current is XmlElement closing) output.Append("</").Append(closing.Name).Append('>');
+            }
+            if (current == top) return;
+            current = current.NextSibling!;
+        }
+    }
+
+    private static void AttributeText(XmlAttribute attribute, StringBuilder output)
+    {
+        output.Append(' ').Append(attribute.Name).Append("=\"");
+        Escape(attribute.Value, "\"&><", output);
+        output.Append('"');
+    }
+
+    /// <summary>XML::XPath's XMLescape: the given characters as entities, and "]]&gt;" as "]]&amp;gt;".</summary>
+    public static void Escape(string text, string characters, StringBuilder output)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (characters.Contains(c))
+            {
+                output.Append(c switch { '"' => "&quot;", '>' => "&gt;", '<' => "&lt;", '\'' => "&apos;", _ => "&amp;" });
+            }
+            else if (c == ']' && i + 2 < text.Length && text[i + 1] == ']' && text[i + 2] == '>')
+            {
+                output.Append("]]&gt;");
+                i += 2;
+            }
+            else
+            {
+                output.Append(c);
+            }
+        }
+    }
+
+    // ---- descriptors -----------------------------------------------------------------------------
+
+    /// <summary>A node as the wire describes it (docs/protocol.md, module xpath): [type, id, name, value, prefix, uri, extra].</summary>
+    public void Describe(XmlNode node, Utf8JsonWriter json)
+    {
+        node = RunStart(node);
+        var id = IdOf(node);
+        json.WriteStartArray();
+        switch (node)
+        {
+            case XmlDocument:
+                json.WriteNumberValue(1);
+                json.WriteNumberValue(id);
+                json.WriteNullValue();
+                json.WriteNullValue();
+                json.WriteNullValue();
+                json.WriteNullValue();
+                json.WriteStartArray();
+                json.WriteEndArray();
+                break;
+            case XmlElement element:
+                json.WriteNumberValue(1);
+                json.WriteNumberValue(id);
+                json.WriteStringValue(element.Name);
+                json.WriteNullValue();
+                json.WriteStringValue(element.Prefix);
+                NullableString(json, element.NamespaceURI);
+                json.WriteStartArray();
+                foreach (XmlAttribute a in element.Attributes)
+                {
+                    if (a.NamespaceURI == XmlnsUri) continue;
+                    json.WriteStartArray();
+                    json.WriteNumberValue(IdOf(a));
+                    json.WriteStringValue(a.Name);
+                    json.WriteStringValue(a.Value);
+                    json.WriteStringValue(a.Prefix);
+                    NullableString(json, a.NamespaceURI);
+                    json.WriteEndArray();
+                }
+                json.WriteEndArray();
+                break;
+            case XmlAttribute attribute:
+                json.WriteNumberValue(2);
+                json.WriteNumberValue(id);
+                json.WriteStringValue(attribute.Name);
+                json.WriteStringValue(attribute.Value);
+                json.WriteStringValue(attribute.Prefix);
+                NullableString(json, attribute.NamespaceURI);
+                if (attribute.OwnerElement is { } owner) json.WriteNumberValue(IdOf(owner));
+                else json.WriteNullValue();
+                break;
+            case XmlProcessingInstruction pi:
+                json.WriteNumberValue(7);
+                json.WriteNumberValue(id);
+                json.WriteStringValue(pi.Target);
+                json.WriteStringValue(pi.Data);
+                break;
+            case XmlComment comment:
+                json.WriteNumberValue(8);
+                json.WriteNumberValue(id);
+                json.WriteNullValue();
+                json.WriteStringValue(comment.Value);
+                break;
+            default:
+                json.WriteNumberValue(3);
+                json.WriteNumberValue(id);
+                json.WriteNullValue();
+                json.WriteStringValue(RunValue(node));
+                break;
+        }
+        json.WriteEndArray();
+    }
+
+    /// <summary>A node an XPath result stands on; namespace nodes have no XmlNode and are described by prefix and URI.</summary>
+    public void Describe(XPathNavigator navigator, Utf8JsonWriter json)
+    {
+        if (navigator.NodeType == XPathNodeType.Namespace)
+        {
+            json.WriteStartArray();
+            json.WriteNumberValue(17);
+            json.WriteNumberValue(0);
+            json.WriteStringValue(navigator.LocalName.Length == 0 ? "#default" : navigator.LocalName);
+            json.WriteStringValue(navigator.Value);
+            json.WriteEndArray();
+            return;
+        }
+        Describe(NodeOf(navigator), json);
+    }
+
+    public static XmlNode NodeOf(XPathNavigator navigator) =>
+        ((IHasXmlNode)navigator).GetNode();
+
+    private static void NullableString(Utf8JsonWriter json, string value)
+    {
+        if (value.Length == 0) json.WriteNullValue();
+        else json.WriteStringValue(value);
+    }
+}
