@@ -69,7 +69,12 @@ sub _query {
         unless ref $context && UNIVERSAL::isa($context, 'XML::XPath::Node') && $context->{d};
     my $doc = $context->{d};
     my $result = $doc->call('find', { path => "$path", context => $context->{i}, want => $want, $self->_namespaces });
-    return $doc->result($result);
+    my $answer = $doc->result($result);
+    # the native parent and ancestor axes hand out the nodes' unwrapped ...Impl objects
+    if (ref $answer eq 'XML::XPath::NodeSet' && $path =~ m{(?:\.\.|\bparent::|\bancestor::)[^/]*\z}) {
+        ref $_ eq 'XML::XPath::Node::Element' and bless $_, 'XML::XPath::Node::ElementImpl' for @$answer;
+    }
+    return $answer;
 }
 
 sub find {
@@ -213,7 +218,7 @@ sub _fail {
     my $e = $r->{error};
     $e = 'no answer from the cpanbridge daemon' unless defined $e;
     # the native module's own messages (expat's parse errors) are died with unchanged
-    die $e if ($r->{code} || '') eq 'E_NATIVE';
+    Carp::croak($e) if ($r->{code} || '') eq 'E_NATIVE';
     die "XML::XPath: $e";
 }
 

@@ -66,6 +66,8 @@ sub _same {
 
 my %ENTITY = ('"' => '&quot;', '>' => '&gt;', '<' => '&lt;', "'" => '&apos;', '&' => '&amp;');
 
+sub _nothing { return undef }
+
 sub XMLescape {
     my ($str, $default) = @_;
     return undef unless defined $str;
@@ -75,7 +77,8 @@ sub XMLescape {
         $str =~ s/([$class])|(\]\]>)/defined $1 ? $ENTITY{$1} : ']]&gt;'/ges;
     }
     else {
-        $str =~ s/\]\]>/]]&gt;/g;
+        # XML::XPath's pattern breaks without characters to escape: "]]>" is dropped, with a warning
+        $str =~ s/\]\]>/_nothing()/ge;
     }
     return $str;
 }
@@ -118,17 +121,29 @@ sub getNamespaceNodes { return wantarray ? () : [] }
 sub getNamespaces { return wantarray ? () : [] }
 sub getNamespace { return }
 sub getLocalName { return }
-sub getPrefix { $_[0]->{p} }
 sub string_value { return }
 sub dispose { }
 sub DESTROY { }
+
+# XML::XPath's nodes answer a method their class lacks with this croak.
+our $AUTOLOAD;
+sub AUTOLOAD {
+    my $self = $_[0];
+    (my $method = $AUTOLOAD) =~ s/.*:://;
+    my $class = ref($self) || $self;
+    $class .= 'Impl' unless $class =~ /Impl\z/;
+    Carp::croak("No such method $method in $class");
+}
 
 sub getParentNode {
     my ($self) = @_;
     return $self->{parent} if $self->{parent};
     my $desc = $self->_ask('parent');
     return undef unless $desc;
-    return _make($self->{d}, $desc);
+    # the native tree's parent links hold the unwrapped ...Impl objects
+    my $parent = _make($self->{d}, $desc);
+    bless $parent, 'XML::XPath::Node::ElementImpl' if ref $parent eq 'XML::XPath::Node::Element';
+    return $parent;
 }
 
 sub getRootNode {
@@ -200,12 +215,12 @@ BEGIN { XML::XPath::Node->import }
 
 sub getNodeType { XML::XPath::Node::ELEMENT_NODE }
 sub isElementNode { 1 }
+sub getPrefix { $_[0]->{p} }
 sub getName { $_[0]->{n} }
 sub getTagName { shift->getName(@_) }
 
 sub getLocalName {
     my $local = $_[0]->{n};
-    return $local unless defined $local;
     $local =~ s/.*://;
     return $local;
 }
@@ -284,6 +299,7 @@ our @ISA = ('XML::XPath::Node');
 
 sub getNodeType { XML::XPath::Node::ATTRIBUTE_NODE }
 sub isAttributeNode { 1 }
+sub getPrefix { $_[0]->{p} }
 sub getName { $_[0]->{n} }
 sub getLocalName { my $l = $_[0]->{n}; $l =~ s/.*://; $l }
 sub getNodeValue { $_[0]->{v} }

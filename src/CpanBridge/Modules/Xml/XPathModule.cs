@@ -205,6 +205,11 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
                     json.WriteString("type", "literal");
                     json.WriteString("value", literal);
                     break;
+                case double number when double.IsInfinity(number):
+                    // XML::XPath's div gives these as strings
+                    json.WriteString("type", "literal");
+                    json.WriteString("value", number > 0 ? "Infinity" : "-Infinity");
+                    break;
                 case double number:
                     json.WriteString("type", "number");
                     json.WritePropertyName("value");
