@@ -6,7 +6,7 @@ package XPathDiff;
 # test's daemon) -- one process per side for the whole list. Each case's output, warnings and
 # death must be the same strings; only the "at FILE line N." of a die or warn is normalized, as
 # it names the installation's files. Whole scripts compare stdout, stderr and exit status
-# (run_script), with the same normalization of stderr.
+# (run_script), with the same normalization of stdout and stderr.
 
 use strict;
 use warnings;
@@ -94,7 +94,7 @@ sub run_script {
     my ($impl, $script, @args) = @_;
     my %env = $impl eq 'native' ? _native_env() : _bridged_env();
     my ($st, $out, $err) = run_cmd([$^X, '-e', $script, @args], env => \%env, timeout => 600);
-    return [$st >> 8, $out, _normalize($err)];
+    return [$st >> 8, _normalize($out), _normalize($err)];
 }
 
 sub compare_script {

@@ -20,6 +20,7 @@ sub clean {
     my ($s) = @_;
     return $s unless defined $s;
     $s =~ s/ at \S+ line \d+\.?\n/ at FILE line N.\n/g;
+    $s =~ s/\(eval \d+\)/(eval N)/g;
     return $s;
 }
 

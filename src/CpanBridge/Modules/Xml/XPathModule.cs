@@ -91,7 +91,7 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
         catch (XmlException e)
         {
             var text = DecodeForContext(bytes);
-            var error = XmlSource.Describe(e, text);
+            var error = ExpatPosition(XmlSource.Describe(e, text));
             throw BridgeException.Native(ExpatWithContext(error, text), new JsonObject
             {
                 ["message"] = error.Message,
@@ -125,6 +125,15 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
                 $"{what} is {length} bytes; XML::XPath's daemon side takes documents up to {MaxDocumentBytes} bytes " +
                 "(CPAN_BRIDGE_XPATH_MAX_BYTES); a tree of this size would not fit in the daemon's memory next to other scripts'");
     }
+
+    /// <summary>
+    /// Where .NET and expat point at different characters of the same mistake, expat's position
+    /// (measured against XML::Parser: a reference's '&amp;', the first character of the junk).
+    /// </summary>
+    private static ParseError ExpatPosition(ParseError error) =>
+        error.Message is "undefined entity" or "junk after document element" && error.Column > 0
+            ? error with { Column = error.Column - 1, Byte = error.Byte - 1 }
+            : error;
 
     private static string DecodeForContext(byte[] bytes) => new UTF8Encoding(false, false).GetString(bytes);
 

@@ -1,0 +1,56 @@
+#!/usr/bin/perl
+# Node methods, result overloading, relative finds, set_namespace, setNodeText and the
+# constructors (filename, xml, ioref, context), native vs bridged.
+use strict;
+use warnings;
+use Test::More;
+use FindBin ();
+use lib "$FindBin::Bin/../lib";
+use XPathDiff;
+
+my ($nok, $nwhy) = native_ok();
+plan skip_all => $nwhy unless $nok;
+
+my $config = corpus('config.xml');
+my $ns = corpus('ns.xml');
+my @cases = (
+    [sprintf_ts => $config, q{P(sprintf("%s\n", $xp->find('//server[1]/@ts'))); P(sprintf("[%s]\n", $xp->find('//server/@name')))}],
+    [overloads => $config, q{my $s = $xp->find('//server/@port'); P(($s == 5432 ? 'eq' : 'ne'), "\n"); P(($s eq 'x' ? 'T' : 'F'), "\n");
+        my $n = $xp->find('count(//server)'); P($n + 1, " ", ($n == 4 ? 'four' : 'not'), " ", ($n > 3 ? 'gt' : 'le'), "\n");
+        my $l = $xp->find('string(//host)'); P(($l eq 'db1.example.com' ? 'same' : 'diff'), " ", ($l cmp 'a'), " ", length($l), "\n");
+        my $b = $xp->find('1=1'); P("b=$b ", ($b ? 'true' : 'false'), " ", $b->to_literal, " ", $xp->find('1=2')->to_literal, "\n");
+        P($xp->find('//server') ? "has\n" : "none\n", $xp->find('//nothing') ? "has\n" : "none\n")}],
+    [attributes => $config, q{for my $s ($xp->find('//server')->get_nodelist) { P(join(',', map { $_->getName . '=' . $_->getValue } $s->getAttributes), ";",
+        $s->getAttribute('name'), ";", defined $s->getAttribute('nope') ? 'def' : 'undef', "\n") }}],
+    [children => $config, q{my ($s) = $xp->findnodes('//server[2]'); for my $k ($s->getChildNodes) { P($k->getNodeType, ':', $k->toString, "|") }
+        P("\n", scalar(@{ $s->getChildNodes }), " ", $s->getFirstChild->getNodeType, " ", $s->getChildNode(2)->getName, "\n")}],
+    [parent => $config, q{my ($h) = $xp->findnodes('//host'); my $p = $h->getParentNode; P($p->getName, ' ', ref($p), ' ', $p->getParentNode->getName, "\n");
+        my ($a) = $xp->findnodes('//server[1]/@port'); P($a->getParentNode->getName, ' ', $a->getParentNode->getAttribute('name'), "\n")}],
+    [relative => $config, q{for my $s ($xp->findnodes('/config/servers/server')) { P($s->findvalue('@name'), ':', $s->find('host'), ':', $s->find('count(alias)'),
+        ':', scalar($s->findnodes('alias')->size), ':', $xp->findvalue('host', $s), "\n") }}],
+    [context_new => $config, q{my ($s) = $xp->findnodes('//server[2]'); my $x2 = XML::XPath->new(context => $s); P($x2->findvalue('host'), ' ', $x2->find('alias')->size, "\n")}],
+    [xml_new => undef, q{my $x = XML::XPath->new(xml => '<a><b k="1">x</b><b k="2">y</b></a>'); P($x->findvalue('//b'), ' ', $x->findvalue('//b[@k=2]'), "\n");
+        my $y = XML::XPath->new('<r><i>1</i></r>'); P($y->findvalue('/r/i'), "\n")}],
+    [ioref_new => undef, qq{open my \$fh, '<', '$config' or die; my \$x = XML::XPath->new(ioref => \$fh); P(\$x->findvalue('//path[\@id="out"]'), "\\n")}],
+    [getNodeText => $config, q{P($xp->getNodeText('//path[@id="in"]'), '|', $xp->getNodeText('//nothing'), '|', ref($xp->getNodeText('//host')), "\n");
+        my ($n) = $xp->findnodes('//alias'); P($xp->getNodeText($n), "\n")}],
+    [setNodeText => $config, q{P($xp->setNodeText('//path[@id="in"]', 'NEW & <x>'), "\n"); P($xp->findvalue('//path[@id="in"]'), "\n");
+        P($xp->setNodeText('//server[1]/@port', '6543'), ' ', $xp->findvalue('//server[1]/@port'), "\n");
+        P($xp->setNodeText('//server[2]/@added', 'yes'), ' ', $xp->findnodes_as_string('//server[2]'), "\n");
+        P(defined $xp->setNodeText('//nothing', 'x') ? 'def' : 'undef', "\n"); P($xp->findnodes_as_string('//paths'), "\n")}],
+    [set_namespace => $ns, q{$xp->set_namespace('a', 'http://www.w3.org/2005/Atom'); $xp->set_namespace('d', 'http://purl.org/dc/elements/1.1/');
+        P($xp->findvalue('//a:entry/a:title'), '|', $xp->findvalue('//d:creator'), '|', $xp->find('//a:entry/@d:id')->size, '|', $xp->findvalue('//title'), "\n");
+        $xp->clear_namespaces; P($xp->find('//a:entry')->size, "\n")}],
+    [ns_nodes => $ns, q{my ($e) = $xp->findnodes('//dc:creator'); P($e->getName, ' ', $e->getLocalName, ' ', $e->getPrefix, ' ', $e->getNamespace->getExpanded, "\n");
+        my ($t) = $xp->findnodes('//entry[1]/title'); P($t->getPrefix, '|', $t->getNamespace->getExpanded, "\n")}],
+    [text_nodes => corpus('cdata.xml'), q{for my $t ($xp->findnodes('//item/text() | //note/text()')) { P(ref($t), '[', $t->getValue, '][', $t->toString, ']', "\n") }}],
+    [as_string => corpus('cdata.xml'), q{P(XML::XPath::XMLParser::as_string(($xp->findnodes('//quote'))[0]), "\n", $xp->getNodeAsXML('//tabs'), "\n")}],
+    [nodeset_ops => $config, q{my $s = $xp->find('//server'); my $last = $s->pop; P($s->size, ' ', $last->getAttribute('name'), ' ', $s->shift->getAttribute('name'), ' ', $s->size, "\n");
+        $s->push($last); P(join(',', map { $_->getAttribute('name') } $s->get_nodelist), "\n")}],
+    [exists => $config, q{P($xp->exists('//server[@role="db"]'), $xp->exists('//server[@role="none"]'), $xp->exists('count(//x)'), "\n")}],
+    [matches => $config, q{my ($s) = $xp->findnodes('//server[1]'); P($xp->matches($s, '//server') ? 1 : 0, $xp->matches($s, '//host') ? 1 : 0, "\n")}],
+    [no_path => $config, q{$xp->find('')}],
+    [number_forms => $config, q{for my $q ('1 div 3', '2 div 3 * 3', '0.1 + 0.2', '1000000 * 1000000', '100000000 * 100000000 * 100000', '-1 div 0', 'number("12")', 'sum(//server/@port) div 7') { my $r = $xp->find($q); P("$q => ", ref($r), ' ', defined $r->value ? $r->value : 'undef', "\n") }}],
+);
+plan tests => scalar @cases;
+compare_cases([ map { { id => $_->[0], (defined $_->[1] ? (file => $_->[1]) : (xml => '<x/>')), code => $_->[2] } } @cases ], 'methods');
