@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Runtime;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -20,7 +20,24 @@ namespace CpanBridge.Modules.Xml;
 /// </summary>
 public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
 {
-    private static readonly HandleKind<XPathDoc> DocumentKind = new("xpath.document");
+    private static readonly HandleKind<XPathDoc> DocumentKind = new("xpath.document", ReleaseMemory);
+
+    /// <summary>A tree is about ten times its document; beyond this size its memory is handed back to the system when it goes.</summary>
+    private const long BigDocumentBytes = 16L << 20;
+
+    /// <summary>
+    /// A big tree's memory goes back to the system once it is gone (a long-lived daemon would
+    /// otherwise keep its peak RSS); small ones are left to the ordinary collector.
+    /// </summary>
+    private static void ReleaseMemory(XPathDoc document)
+    {
+        if (document.SourceBytes < BigDocumentBytes) return;
+        ThreadPool.QueueUserWorkItem(static _ =>
+        {
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        });
+    }
 
     /// <summary>Documents above this size are refused before parsing (CPAN_BRIDGE_XPATH_MAX_BYTES).</summary>
     public long MaxDocumentBytes { get; } = ReadLimit();
