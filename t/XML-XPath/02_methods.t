@@ -50,6 +50,7 @@ my @cases = (
     [exists => $config, q{P($xp->exists('//server[@role="db"]'), $xp->exists('//server[@role="none"]'), $xp->exists('count(//x)'), "\n")}],
     [matches => $config, q{my ($s) = $xp->findnodes('//server[1]'); P($xp->matches($s, '//server') ? 1 : 0, $xp->matches($s, '//host') ? 1 : 0, "\n")}],
     [no_path => $config, q{$xp->find('')}],
+    [external_dtd => corpus('external-dtd.xml'), q{P($xp->findnodes_as_string('/'), "\n", $xp->findvalue('//a[1]'), "|", $xp->findvalue('//a[1]/@kind'), "\n")}],
     [number_forms => $config, q{for my $q ('1 div 3', '2 div 3 * 3', '0.1 + 0.2', '1000000 * 1000000', '100000000 * 100000000 * 100000', '-1 div 0', 'number("12")', 'sum(//server/@port) div 7') { my $r = $xp->find($q); P("$q => ", ref($r), ' ', defined $r->value ? $r->value : 'undef', "\n") }}],
 );
 plan tests => scalar @cases;

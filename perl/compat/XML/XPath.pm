@@ -15,6 +15,8 @@ our $Debug = 0;
 our $SafeMode = 0;
 
 use Carp ();
+use Cwd ();
+use POSIX ();
 use File::Spec ();
 use XML::XPath::Node ();
 use XML::XPath::NodeSet ();
@@ -197,6 +199,8 @@ sub parse {
     else {
         $bytes = '';
     }
+    # a DOCTYPE's relative SYSTEM file is found from the working directory, as expat finds it
+    $params{base} = Cwd::getcwd() if defined $bytes;
     if (defined $bytes && utf8::is_utf8($bytes)) {
         # expat reads Perl's internal bytes, which are UTF-8 for a character string
         utf8::encode($bytes);
@@ -217,8 +221,12 @@ sub _fail {
     my ($r) = @_;
     my $e = $r->{error};
     $e = 'no answer from the cpanbridge daemon' unless defined $e;
-    # the native module's own messages (expat's parse errors) are died with unchanged
-    Carp::croak($e) if ($r->{code} || '') eq 'E_NATIVE';
+    # the native module's own messages (expat's parse errors) are died with unchanged; a
+    # missing DTD file leaves ENOENT in $! natively (so a script dying of it exits with 2)
+    if (($r->{code} || '') eq 'E_NATIVE') {
+        $! = POSIX::ENOENT() if ref $r->{data} eq 'HASH' && defined $r->{data}{missing};
+        Carp::croak($e);
+    }
     die "XML::XPath: $e";
 }
 

@@ -36,11 +36,17 @@ public sealed class XPathDoc
         ScanNamespaces();
     }
 
-    /// <summary>Parses <paramref name="bytes"/> (encoding from BOM or declaration, as expat does); XmlException on malformed input.</summary>
-    public static XPathDoc Parse(byte[] bytes)
+    /// <summary>
+    /// Parses <paramref name="bytes"/> (encoding from BOM or declaration, as expat does); an
+    /// external DTD is read relative to <paramref name="baseUri"/> (<see cref="XPathDtdResolver"/>).
+    /// XmlException on malformed input, <see cref="MissingDtdException"/> for a missing DTD file.
+    /// </summary>
+    public static XPathDoc Parse(byte[] bytes, Uri? baseUri = null)
     {
         var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
-        using (var reader = XmlReader.Create(new MemoryStream(bytes, writable: false), XmlSource.ReaderSettings()))
+        var settings = XmlSource.ReaderSettings();
+        if (baseUri is not null) settings.XmlResolver = new XPathDtdResolver();
+        using (var reader = XmlReader.Create(new MemoryStream(bytes, writable: false), settings, baseUri?.AbsoluteUri))
             document.Load(reader);
         return new XPathDoc(document, bytes.LongLength);
     }

@@ -48,7 +48,7 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
 
     public void Register(ModuleBuilder module)
     {
-        module.Function("parse", Parse).Optional("filename", ParamType.String).Stateful();
+        module.Function("parse", Parse).Optional("filename", ParamType.String).Optional("base", ParamType.String).Stateful();
         module.Function("find", Find).Required("doc", ParamType.Handle).Required("path", ParamType.String)
             .Optional("context", ParamType.Integer).Optional("namespaces", ParamType.Object).Optional("want", ParamType.String);
         module.Function("node", Node).Required("doc", ParamType.Handle).Required("nodes", ParamType.Array)
@@ -69,6 +69,11 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
     private ValueTask<Reply> Parse(CallContext call)
     {
         var filename = call.Params.GetStringOrNull("filename");
+        var baseDirectory = call.Params.GetStringOrNull("base");
+        if (baseDirectory is not null && !Path.IsPathFullyQualified(baseDirectory))
+            throw BridgeException.Usage($"xpath.parse: base '{baseDirectory}' is not an absolute directory");
+        var baseUri = filename is not null ? new Uri(filename)
+            : baseDirectory is not null ? new Uri(Path.TrimEndingDirectorySeparator(baseDirectory) + "/") : null;
         byte[] bytes;
         if (filename is not null)
         {
@@ -103,7 +108,12 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
         XPathDoc document;
         try
         {
-            document = XPathDoc.Parse(bytes);
+            document = XPathDoc.Parse(bytes, baseUri);
+        }
+        catch (Exception e) when (e is MissingDtdException || e.InnerException is MissingDtdException)
+        {
+            var missing = e as MissingDtdException ?? (MissingDtdException)e.InnerException!;
+            throw BridgeException.Native(missing.ExpatText(DecodeForContext(bytes)), new JsonObject { ["missing"] = missing.Path });
         }
         catch (XmlException e)
         {
