@@ -41,6 +41,7 @@ my %queries = (
         '//quote/@apos', '//quote', '//tabs', '//tabs/@a', '//empty', '//emptier', '/doc/node()', '/',
         'string(/doc)', 'count(//text())', '//text()[normalize-space()]',
     ],
+    'undeclared-prefix.xml' => ['//a', '//p:a', '//*[name()="p:a"]', '//p:a/@q:x', '//@*', 'local-name(//*[2])', '/r/*', '/'],
     'utf8.xml' => ['//person', '//person/@name', 'string(//person[1])', '//person[@city="K\x{f6}ln"]', 'string-length(//person[1])', '/'],
     'latin1.xml' => ['//person', '//person/@name', 'string(//person[1])', '//person[@name="Zo\x{eb}"]', '/'],
     'orders.xml' => [

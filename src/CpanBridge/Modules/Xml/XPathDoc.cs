@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using System.Xml;
 using System.Xml.XPath;
@@ -11,7 +12,7 @@ namespace CpanBridge.Modules.Xml;
 /// the prolog but comments and processing instructions is a node, the root is a nameless element
 /// whose children serialize one after the other. Nodes get small integer ids on first sight.
 /// </summary>
-public sealed class XPathDoc
+public sealed partial class XPathDoc
 {
     private const string XmlnsUri = "http://www.w3.org/2000/xmlns/";
 
@@ -43,12 +44,89 @@ public sealed class XPathDoc
     /// </summary>
     public static XPathDoc Parse(byte[] bytes, Uri? baseUri = null)
     {
-        var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
-        var settings = XmlSource.ReaderSettings();
-        if (baseUri is not null) settings.XmlResolver = new XPathDtdResolver();
-        using (var reader = XmlReader.Create(new MemoryStream(bytes, writable: false), settings, baseUri?.AbsoluteUri))
-            document.Load(reader);
-        return new XPathDoc(document, bytes.LongLength);
+        var length = bytes.LongLength;
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            try
+            {
+                var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
+                var settings = XmlSource.ReaderSettings();
+                if (baseUri is not null) settings.XmlResolver = new XPathDtdResolver();
+                using (var reader = XmlReader.Create(new MemoryStream(bytes, writable: false), settings, baseUri?.AbsoluteUri))
+                    document.Load(reader);
+                return new XPathDoc(document, length);
+            }
+            catch (XmlException e) when (declared.Count < 64 && UndeclaredPrefix(e) is { } prefix && declared.Add(prefix)
+                                         && DeclareOnRoot(bytes, prefix) is { } patched)
+            {
+                bytes = patched;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The URI an undeclared prefix is given. XML::XPath runs expat without namespace processing,
+    /// so <c>&lt;p:a&gt;</c> without <c>xmlns:p</c> is an element named "p:a" in no namespace;
+    /// .NET refuses it, so the prefix is declared on the root with this URI, which the rest of the
+    /// module treats as no namespace (not written out, not a binding queries may use).
+    /// </summary>
+    public const string UndeclaredPrefixUri = "urn:x-cpanbridge:undeclared-prefix:";
+
+    public static bool IsUndeclared(string uri) => uri.StartsWith(UndeclaredPrefixUri, StringComparison.Ordinal);
+
+    [GeneratedRegex("^'([^':]+)' is an undeclared prefix")]
+    private static partial Regex UndeclaredPrefixMessage();
+
+    private static string? UndeclaredPrefix(XmlException e) =>
+        UndeclaredPrefixMessage().Match(e.Message) is { Success: true } match ? match.Groups[1].Value : null;
+
+    /// <summary>The document with xmlns:<paramref name="prefix"/> added to its root's start tag; null if the root is not found.</summary>
+    private static byte[]? DeclareOnRoot(byte[] bytes, string prefix)
+    {
+        if (bytes.Length >= 2 && (bytes[0] == 0xFE && bytes[1] == 0xFF || bytes[0] == 0xFF && bytes[1] == 0xFE)) return null;
+        var i = 0;
+        while (true)
+        {
+            i = Array.IndexOf(bytes, (byte)'<', i);
+            if (i < 0 || i + 1 >= bytes.Length) return null;
+            var next = bytes[i + 1];
+            if (next == '?') { i = Find(bytes, "?>"u8, i); continue; }
+            if (next == '!')
+            {
+                if (i + 3 < bytes.Length && bytes[i + 2] == '-' && bytes[i + 3] == '-') { i = Find(bytes, "-->"u8, i); continue; }
+                i = DeclarationEnd(bytes, i);
+                continue;
+            }
+            break;
+        }
+        var nameEnd = i + 1;
+        while (nameEnd < bytes.Length && bytes[nameEnd] is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'/' or (byte)'>'))
+            nameEnd++;
+        var declaration = Encoding.UTF8.GetBytes($" xmlns:{prefix}=\"{UndeclaredPrefixUri}{prefix}\"");
+        return [.. bytes.AsSpan(0, nameEnd), .. declaration, .. bytes.AsSpan(nameEnd)];
+
+        static int Find(byte[] bytes, ReadOnlySpan<byte> end, int from)
+        {
+            var at = bytes.AsSpan(from).IndexOf(end);
+            return at < 0 ? bytes.Length : from + at + end.Length;
+        }
+
+        static int DeclarationEnd(byte[] bytes, int from)
+        {
+            byte quote = 0;
+            var depth = 0;
+            for (var j = from + 2; j < bytes.Length; j++)
+            {
+                var c = bytes[j];
+                if (quote != 0) { if (c == quote) quote = 0; }
+                else if (c is (byte)'"' or (byte)'\'') quote = c;
+                else if (c == '[') depth++;
+                else if (c == ']') depth--;
+                else if (c == '>' && depth <= 0) return j + 1;
+            }
+            return bytes.Length;
+        }
     }
 
     public int IdOf(XmlNode node)
@@ -75,7 +153,7 @@ public sealed class XPathDoc
                 {
                     if (attribute.Value.Length > 0) HasDefaultNamespace = true;
                 }
-                else
+                else if (!IsUndeclared(attribute.Value))
                 {
                     PrefixBindings.TryAdd(attribute.LocalName, attribute.Value);
                 }
@@ -199,7 +277,7 @@ public sealed class XPathDoc
                 case XmlElement element:
                     output.Append('<').Append(element.Name);
                     foreach (XmlAttribute a in element.Attributes)
-                        if (a.NamespaceURI == XmlnsUri)
+                        if (a.NamespaceURI == XmlnsUri && !IsUndeclared(a.Value))
                         {
                             output.Append(a.Prefix.Length == 0 ? " xmlns=\"" : " xmlns:" + a.LocalName + "=\"");
                             Escape(a.Value, "\"&<", output);
@@ -376,7 +454,7 @@ public sealed class XPathDoc
 
     private static void NullableString(Utf8JsonWriter json, string value)
     {
-        if (value.Length == 0) json.WriteNullValue();
+        if (value.Length == 0 || IsUndeclared(value)) json.WriteNullValue();
         else json.WriteStringValue(value);
     }
 }
