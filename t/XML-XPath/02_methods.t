@@ -51,6 +51,9 @@ my @cases = (
     [matches => $config, q{my ($s) = $xp->findnodes('//server[1]'); P($xp->matches($s, '//server') ? 1 : 0, $xp->matches($s, '//host') ? 1 : 0, "\n")}],
     [no_path => $config, q{$xp->find('')}],
     [external_dtd => corpus('external-dtd.xml'), q{P($xp->findnodes_as_string('/'), "\n", $xp->findvalue('//a[1]'), "|", $xp->findvalue('//a[1]/@kind'), "\n")}],
+    [root_children => corpus('crlf-bom.xml'), q{my $root = $xp->find('/')->get_node(1); for my $k ($root->getChildNodes) { P(ref($k), ':', $k->toString, "\n") }
+        my ($job) = $xp->findnodes('//job'); P(ref($job->getParentNode->getParentNode), ' ', $job->getRootNode->getChildNodes->[0]->getNodeType, "\n");
+        P($job->getNextSibling->toString, '|', $job->getPreviousSibling->toString, '|', defined $job->getFirstChild->getNextSibling ? 'more' : 'none', "\n")}],
     [number_forms => $config, q{for my $q ('1 div 3', '2 div 3 * 3', '0.1 + 0.2', '1000000 * 1000000', '100000000 * 100000000 * 100000', '-1 div 0', 'number("12")', 'sum(//server/@port) div 7') { my $r = $xp->find($q); P("$q => ", ref($r), ' ', defined $r->value ? $r->value : 'undef', "\n") }}],
 );
 plan tests => scalar @cases;
