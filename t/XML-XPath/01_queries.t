@@ -54,7 +54,6 @@ my %queries = (
 );
 
 # Known differences, with the reason.
-my %TODO;
 my $PI_TODO = 'native XML::XPath 1.48 dies on processing-instruction() without a target ("axis ... not implemented [Can\'t call method value"); the bridge answers';
 
 my @cases;

@@ -54,6 +54,10 @@ my @cases = (
     [root_children => corpus('crlf-bom.xml'), q{my $root = $xp->find('/')->get_node(1); for my $k ($root->getChildNodes) { P(ref($k), ':', $k->toString, "\n") }
         my ($job) = $xp->findnodes('//job'); P(ref($job->getParentNode->getParentNode), ' ', $job->getRootNode->getChildNodes->[0]->getNodeType, "\n");
         P($job->getNextSibling->toString, '|', $job->getPreviousSibling->toString, '|', defined $job->getFirstChild->getNextSibling ? 'more' : 'none', "\n")}],
+    [identity => $config, q{my ($a) = $xp->findnodes('//server[1]'); my ($b) = $xp->findnodes('/config/servers/server[@role="db"]'); my ($h) = $xp->findnodes('//host');
+        my %seen; $seen{$_}++ for $xp->findnodes('//server'), $xp->findnodes('//server[@role="web"]');
+        P(($a == $b ? 'same' : 'different'), ' ', scalar(keys %seen), ' ', ($h->getParentNode == $a ? 'parent-same' : 'parent-different'), ' ',
+          (($a->getAttributes)[0] == $xp->find('//server[1]/@role')->get_node(1) ? 'attr-same' : 'attr-different'), "\n")}],
     [number_forms => $config, q{for my $q ('1 div 3', '2 div 3 * 3', '0.1 + 0.2', '1000000 * 1000000', '100000000 * 100000000 * 100000', '-1 div 0', 'number("12")', 'sum(//server/@port) div 7') { my $r = $xp->find($q); P("$q => ", ref($r), ' ', defined $r->value ? $r->value : 'undef', "\n") }}],
 );
 plan tests => scalar @cases;

@@ -74,7 +74,7 @@ sub _query {
     my $answer = $doc->result($result);
     # the native parent and ancestor axes hand out the nodes' unwrapped ...Impl objects
     if (ref $answer eq 'XML::XPath::NodeSet' && $path =~ m{(?:\.\.|\bparent::|\bancestor::)[^/]*\z}) {
-        ref $_ eq 'XML::XPath::Node::Element' and bless $_, 'XML::XPath::Node::ElementImpl' for @$answer;
+        $_ = XML::XPath::Node::_impl($_) for @$answer;
     }
     return $answer;
 }

@@ -47,16 +47,53 @@ sub _make {
     my ($type, $id, $name, $value, $prefix, $uri, $extra) = @$desc;
     # XML::XPath reaches its root only through parent links, which hold the unwrapped ElementImpl
     my $class = 'XML::XPath::Node::' . ($type == 1 && !defined $name ? 'ElementImpl' : $CLASS{$type} || 'Text');
-    my $node = bless { d => $doc, i => $id, t => $type, n => $name, v => $value, p => $prefix, u => $uri }, $class;
+    # A node met again is the same Perl object, as in the native tree ($a == $b, hash keys). The
+    # root is only ever reached through parent links, as its unwrapped ElementImpl.
+    my $key = $class eq 'XML::XPath::Node::ElementImpl' ? "i$id" : $id;
+    my $node = $id ? $doc->{nodes}{$key} : undef;
+    if ($node) {
+        @$node{qw(n v p u)} = ($name, $value, $prefix, $uri);
+    }
+    else {
+        $node = bless { d => $doc, i => $id, k => $key, t => $type, n => $name, v => $value, p => $prefix, u => $uri }, $class;
+        if ($id) {
+            $doc->{nodes}{$key} = $node;
+            Scalar::Util::weaken($doc->{nodes}{$key});
+        }
+    }
     if ($type == 1) {
-        $node->{a} = $extra || [];
+        my $attrs = $extra || [];
+        delete $node->{attr_nodes} if $node->{a} && _attr_key($node->{a}) ne _attr_key($attrs);
+        $node->{a} = $attrs;
     }
     elsif ($type == 2) {
         $node->{pi} = $extra;
-        $node->{parent} = $parent if $parent;
+        _link_parent($node, $parent) if $parent;
     }
     return $node;
 }
+
+# The native tree's parent links hold the unwrapped ElementImpl of an element: another object
+# than the one a child axis gives, kept apart here the same way.
+sub _impl {
+    my ($node) = @_;
+    return $node unless ref $node eq 'XML::XPath::Node::Element';
+    my $doc = $node->{d};
+    my $key = "i$node->{i}";
+    my $impl = $doc->{nodes}{$key};
+    if (!$impl) {
+        $impl = bless { map { ($_ => $node->{$_}) } qw(d i t n v p u a) }, 'XML::XPath::Node::ElementImpl';
+        $impl->{k} = $key;
+        $doc->{nodes}{$key} = $impl;
+        Scalar::Util::weaken($doc->{nodes}{$key});
+    }
+    else {
+        $impl->{$_} = $node->{$_} for qw(n v p u a);
+    }
+    return $impl;
+}
+
+sub _attr_key { join "\0", map { @$_[0 .. 2] } @{ $_[0] } }
 
 sub _same {
     my ($a, $b) = @_;
@@ -123,7 +160,12 @@ sub getNamespace { return }
 sub getLocalName { return }
 sub string_value { return }
 sub dispose { }
-sub DESTROY { }
+
+sub DESTROY {
+    my ($self) = @_;
+    my $nodes = $self->{d} && $self->{d}{nodes};
+    delete $nodes->{ $self->{k} } if $nodes && $self->{i};
+}
 
 # XML::XPath's nodes answer a method their class lacks with this croak.
 our $AUTOLOAD;
@@ -135,15 +177,20 @@ sub AUTOLOAD {
     Carp::croak("No such method $method in $class");
 }
 
+# A node taken from its parent's children or attributes knows its parent without asking the
+# daemon; the link is weak (the parent holds the child), and hands out the parent's ElementImpl.
+sub _link_parent {
+    my ($node, $parent) = @_;
+    $node->{parent} = $parent;
+    Scalar::Util::weaken($node->{parent});
+}
+
 sub getParentNode {
     my ($self) = @_;
-    return $self->{parent} if $self->{parent};
+    return _impl($self->{parent}) if $self->{parent};
     my $desc = $self->_ask('parent');
     return undef unless $desc;
-    # the native tree's parent links hold the unwrapped ...Impl objects
-    my $parent = _make($self->{d}, $desc);
-    bless $parent, 'XML::XPath::Node::ElementImpl' if ref $parent eq 'XML::XPath::Node::Element';
-    return $parent;
+    return _impl(_make($self->{d}, $desc));
 }
 
 sub getRootNode {
@@ -230,7 +277,7 @@ sub getChildNodes {
     my $kids = $self->{kids_gen} && $self->{kids_gen} == $self->{d}{gen} + 1 ? $self->{kids} : undef;
     if (!$kids) {
         $kids = [ map { XML::XPath::Node::_make($self->{d}, $_) } @{ $self->_ask('children') } ];
-        $_->{parent} = $self for @$kids;
+        XML::XPath::Node::_link_parent($_, $self) for @$kids;
         $self->{kids} = $kids;
         $self->{kids_gen} = $self->{d}{gen} + 1;
     }
@@ -309,7 +356,7 @@ sub toString { ' ' . $_[0]->{n} . '="' . XML::XPath::Node::XMLescape($_[0]->{v},
 
 sub getParentNode {
     my ($self) = @_;
-    return $self->{parent} if $self->{parent};
+    return XML::XPath::Node::_impl($self->{parent}) if $self->{parent};
     return $self->SUPER::getParentNode;
 }
 
