@@ -51,7 +51,7 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
         module.Function("parse", Parse).Optional("filename", ParamType.String).Optional("base", ParamType.String).Stateful();
         module.Function("find", Find).Required("doc", ParamType.Handle).Required("path", ParamType.String)
             .Optional("context", ParamType.Integer).Optional("namespaces", ParamType.Object).Optional("want", ParamType.String);
-        module.Function("node", Node).Required("doc", ParamType.Handle).Required("nodes", ParamType.Array)
+        module.Function("node", Node).Required("doc", ParamType.Handle).Required("nodes", ParamType.Any)
             .Required("get", ParamType.String);
         module.Function("set_text", SetText).Required("doc", ParamType.Handle).Required("path", ParamType.String)
             .Required("text", ParamType.String).Optional("namespaces", ParamType.Object);
@@ -72,8 +72,6 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
         var baseDirectory = call.Params.GetStringOrNull("base");
         if (baseDirectory is not null && !Path.IsPathFullyQualified(baseDirectory))
             throw BridgeException.Usage($"xpath.parse: base '{baseDirectory}' is not an absolute directory");
-        var baseUri = filename is not null ? new Uri(filename)
-            : baseDirectory is not null ? new Uri(Path.TrimEndingDirectorySeparator(baseDirectory) + "/") : null;
         byte[] bytes;
         if (filename is not null)
         {
@@ -105,6 +103,8 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
             bytes = call.Attachment.ToArray();
         }
 
+        var baseUri = filename is not null ? new Uri(filename)
+            : baseDirectory is not null ? new Uri(Path.TrimEndingDirectorySeparator(baseDirectory) + "/") : null;
         XPathDoc document;
         try
         {
@@ -307,7 +307,9 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
         if (get is not ("string_value" or "xml" or "children" or "parent"))
             throw BridgeException.Usage($"xpath.node: get is 'string_value', 'xml', 'children' or 'parent', not '{get}'");
         var nodes = new List<XmlNode>();
-        foreach (var item in call.Params.Get("nodes").EnumerateArray())
+        var ids = call.Params.Get("nodes");
+        if (ids.ValueKind != JsonValueKind.Array) throw BridgeException.Usage("xpath.node: nodes must be an array of node ids");
+        foreach (var item in ids.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out var id))
                 throw BridgeException.Usage("xpath.node: nodes must be node ids (integers)");
