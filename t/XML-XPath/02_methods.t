@@ -58,6 +58,11 @@ my @cases = (
         my %seen; $seen{$_}++ for $xp->findnodes('//server'), $xp->findnodes('//server[@role="web"]');
         P(($a == $b ? 'same' : 'different'), ' ', scalar(keys %seen), ' ', ($h->getParentNode == $a ? 'parent-same' : 'parent-different'), ' ',
           (($a->getAttributes)[0] == $xp->find('//server[1]/@role')->get_node(1) ? 'attr-same' : 'attr-different'), "\n")}],
+    [edit_live_nodes => $config, q{my ($port) = $xp->findnodes('//server[1]/@port'); my ($srv) = $xp->findnodes('//server[1]'); my ($t) = $xp->findnodes('//path[1]/text()');
+        my ($path) = $xp->findnodes('//path[1]');
+        $xp->setNodeText('//server[1]/@port', '7777'); $xp->setNodeText('//server[1]/@added', 'new'); $xp->setNodeText('//path[1]', 'changed');
+        P($port->getValue, ' ', $port->toString, ' ', $srv->getAttribute('port'), ' ', $srv->getAttribute('added'), ' ', scalar(@{ $srv->getAttributes }), ' ',
+          $path->string_value, ' ', $path->toString, ' ', $t->getValue, "\n")}],
     [number_forms => $config, q{for my $q ('1 div 3', '2 div 3 * 3', '0.1 + 0.2', '1000000 * 1000000', '100000000 * 100000000 * 100000', '-1 div 0', 'number("12")', 'sum(//server/@port) div 7') { my $r = $xp->find($q); P("$q => ", ref($r), ' ', defined $r->value ? $r->value : 'undef', "\n") }}],
 );
 plan tests => scalar @cases;

@@ -53,9 +53,11 @@ sub _make {
     my $node = $id ? $doc->{nodes}{$key} : undef;
     if ($node) {
         @$node{qw(n v p u)} = ($name, $value, $prefix, $uri);
+        $node->{g} = $doc->{gen};
     }
     else {
-        $node = bless { d => $doc, i => $id, k => $key, t => $type, n => $name, v => $value, p => $prefix, u => $uri }, $class;
+        $node = bless { d => $doc, i => $id, k => $key, g => $doc->{gen}, t => $type, n => $name, v => $value, p => $prefix,
+                        u => $uri }, $class;
         if ($id) {
             $doc->{nodes}{$key} = $node;
             Scalar::Util::weaken($doc->{nodes}{$key});
@@ -91,6 +93,22 @@ sub _impl {
         $impl->{$_} = $node->{$_} for qw(n v p u a);
     }
     return $impl;
+}
+
+# After setNodeText the document differs from what a node was told; it asks again, once.
+sub _fresh {
+    my ($self) = @_;
+    my $doc = $self->{d};
+    return $self if !$self->{i} || ($self->{g} || 0) == $doc->{gen};
+    my $r = $doc->call('node', { nodes => [$self->{i}], get => 'self' });
+    my ($type, $id, $name, $value, $prefix, $uri, $extra) = @{ $r->{values}[0] };
+    @$self{qw(n v p u g)} = ($name, $value, $prefix, $uri, $doc->{gen});
+    if ($type == 1) {
+        my $attrs = $extra || [];
+        delete $self->{attr_nodes} if _attr_key($self->{a}) ne _attr_key($attrs);
+        $self->{a} = $attrs;
+    }
+    return $self;
 }
 
 sub _attr_key { join "\0", map { @$_[0 .. 2] } @{ $_[0] } }
@@ -296,6 +314,7 @@ sub getLastChild  { my @k = $_[0]->getChildNodes; return unless @k; $k[-1] }
 
 sub getAttributes {
     my ($self) = @_;
+    $self->_fresh;
     my $attrs = $self->{attr_nodes} ||= [ map { XML::XPath::Node::_make($self->{d}, [2, @$_[0 .. 4], $self->{i}], $self) } @{ $self->{a} } ];
     return wantarray ? @$attrs : $attrs;
 }
@@ -310,6 +329,7 @@ sub getAttributeNode {
 
 sub getAttribute {
     my ($self, $name) = @_;
+    $self->_fresh;
     for my $a (@{ $self->{a} }) {
         return $a->[2] if $a->[1] eq $name;
     }
@@ -349,10 +369,10 @@ sub isAttributeNode { 1 }
 sub getPrefix { $_[0]->{p} }
 sub getName { $_[0]->{n} }
 sub getLocalName { my $l = $_[0]->{n}; $l =~ s/.*://; $l }
-sub getNodeValue { $_[0]->{v} }
-sub getData { $_[0]->{v} }
-sub string_value { $_[0]->{v} }
-sub toString { ' ' . $_[0]->{n} . '="' . XML::XPath::Node::XMLescape($_[0]->{v}, '"&><') . '"' }
+sub getNodeValue { $_[0]->_fresh->{v} }
+sub getData { $_[0]->_fresh->{v} }
+sub string_value { $_[0]->_fresh->{v} }
+sub toString { ' ' . $_[0]->{n} . '="' . XML::XPath::Node::XMLescape($_[0]->_fresh->{v}, '"&><') . '"' }
 
 sub getParentNode {
     my ($self) = @_;
@@ -372,10 +392,10 @@ our @ISA = ('XML::XPath::Node');
 
 sub getNodeType { XML::XPath::Node::TEXT_NODE }
 sub isTextNode { 1 }
-sub getNodeValue { $_[0]->{v} }
-sub getData { $_[0]->{v} }
-sub string_value { $_[0]->{v} }
-sub toString { XML::XPath::Node::XMLescape($_[0]->{v}, '<&') }
+sub getNodeValue { $_[0]->_fresh->{v} }
+sub getData { $_[0]->_fresh->{v} }
+sub string_value { $_[0]->_fresh->{v} }
+sub toString { XML::XPath::Node::XMLescape($_[0]->_fresh->{v}, '<&') }
 
 package XML::XPath::Node::Comment;
 our @ISA = ('XML::XPath::Node');

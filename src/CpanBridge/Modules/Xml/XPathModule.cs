@@ -304,8 +304,8 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
     {
         var document = call.Handles.Get(DocumentKind, call.Params.GetString("doc"));
         var get = call.Params.GetString("get");
-        if (get is not ("string_value" or "xml" or "children" or "parent"))
-            throw BridgeException.Usage($"xpath.node: get is 'string_value', 'xml', 'children' or 'parent', not '{get}'");
+        if (get is not ("string_value" or "xml" or "children" or "parent" or "self"))
+            throw BridgeException.Usage($"xpath.node: get is 'string_value', 'xml', 'children', 'parent' or 'self', not '{get}'");
         var nodes = new List<XmlNode>();
         var ids = call.Params.Get("nodes");
         if (ids.ValueKind != JsonValueKind.Array) throw BridgeException.Usage("xpath.node: nodes must be an array of node ids");
@@ -326,6 +326,9 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
                 {
                     case "string_value":
                         json.WriteStringValue(XPathDoc.StringValue(node));
+                        break;
+                    case "self":
+                        document.Describe(node, json);
                         break;
                     case "xml":
                         var text = new StringBuilder();
