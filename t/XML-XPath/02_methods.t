@@ -65,5 +65,10 @@ my @cases = (
           $path->string_value, ' ', $path->toString, ' ', $t->getValue, "\n")}],
     [number_forms => $config, q{for my $q ('1 div 3', '2 div 3 * 3', '0.1 + 0.2', '1000000 * 1000000', '100000000 * 100000000 * 100000', '-1 div 0', 'number("12")', 'sum(//server/@port) div 7') { my $r = $xp->find($q); P("$q => ", ref($r), ' ', defined $r->value ? $r->value : 'undef', "\n") }}],
 );
+# Known differences, with the reason.
+push @cases,
+    [number_to_string_in_xpath => $config, q{for my $q ('concat("x", 1 div 3)', 'string(0.1 + 0.2)', 'string(-0)', 'number("+5")', 'string(1000000000000000000000)') { P("$q => ", $xp->find($q), "\n") }},
+     '.NET turns numbers into strings inside an expression with 17 significant digits (and reads "+5" as NaN); XML::XPath uses Perl\'s 15. Numbers returned by find are exact'];
 plan tests => scalar @cases;
-compare_cases([ map { { id => $_->[0], (defined $_->[1] ? (file => $_->[1]) : (xml => '<x/>')), code => $_->[2] } } @cases ], 'methods');
+compare_cases([ map { { id => $_->[0], (defined $_->[1] ? (file => $_->[1]) : (xml => '<x/>')), code => $_->[2], ($_->[3] ? (todo => $_->[3]) : ()) } } @cases ],
+    'methods');
