@@ -89,7 +89,13 @@ public static class XPathQuery
                 }
                 if (followedByParen)
                 {
-                    // A function call or a node type test (node(), text(), ...).
+                    // A function call or a node type test (node(), text(), ...); string() and
+                    // concat() go to XML::XPath's versions (numbers as Perl prints them).
+                    if (prefix is null && local is "string" or "concat")
+                    {
+                        output.Append(XPathPerlStrings.Prefix).Append(':');
+                        prefixes.Add(XPathPerlStrings.Prefix);
+                    }
                     output.Append(path, start, i - start);
                     previous = Token.Operator;
                     continue;
@@ -155,10 +161,10 @@ public static class XPathQuery
     public static XmlNamespaceManager Context(IEnumerable<string> prefixes, IReadOnlyDictionary<string, string>? scriptBindings,
         IReadOnlyDictionary<string, string> documentBindings)
     {
-        var manager = new XmlNamespaceManager(new NameTable());
+        var manager = new XPathPerlStrings();
         foreach (var prefix in prefixes)
         {
-            if (prefix is "xml" or "xmlns") continue;
+            if (prefix is "xml" or "xmlns" or XPathPerlStrings.Prefix) continue;
             string? uri = null;
             if (scriptBindings is not null && scriptBindings.TryGetValue(prefix, out var bound) && bound.Length > 0) uri = bound;
             else if (documentBindings.TryGetValue(prefix, out var declared)) uri = declared;

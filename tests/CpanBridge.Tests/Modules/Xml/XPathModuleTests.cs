@@ -131,9 +131,30 @@ public class XPathModuleTests
     [InlineData("//p:x/@q:y | text()", true, "//p:x/@q:y | text()")]
     [InlineData("//foo[@bar='baz or qux']", false, "//foo[@bar='baz or qux']")]
     [InlineData("a * b", true, "*[name()='a'] * *[name()='b']")]
+    [InlineData("concat(string(x), 'y')", false, "cpanbridge-perl:concat(cpanbridge-perl:string(x), 'y')")]
     public void Rewrites_only_unprefixed_element_name_tests(string path, bool rewrite, string expected)
     {
         Assert.Equal(expected, XPathQuery.Rewrite(path, rewrite).Query);
+    }
+
+    [Theory]
+    [InlineData(1.0 / 3, "0.333333333333333")]
+    [InlineData(0.1 + 0.2, "0.3")]
+    [InlineData(-0.0, "0")]
+    [InlineData(1e21, "1e+21")]
+    [InlineData(0.00001, "1e-05")]
+    [InlineData(123456789012345.0, "123456789012345")]
+    [InlineData(double.NaN, "NaN")]
+    public void Numbers_become_text_as_Perl_prints_them(double value, string expected) =>
+        Assert.Equal(expected, XPathPerlStrings.PerlNumber(value));
+
+    [Fact]
+    public async Task String_and_concat_use_Perls_numbers()
+    {
+        using var bridge = new TestBridge();
+        var (client, doc) = await Open(bridge, "<r><a>1.50</a><a>2</a></r>");
+        Assert.Equal("x0.333333333333333|3.5|1.50", (await Find(client, doc, "concat('x', 1 div 3, '|', sum(//a), '|', string(//a))"))["value"]!.GetValue<string>());
+        Assert.Equal("0.3", (await Find(client, doc, "string(0.1 + 0.2)"))["value"]!.GetValue<string>());
     }
 
     [Fact]
