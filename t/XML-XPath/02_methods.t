@@ -63,6 +63,8 @@ my @cases = (
         $xp->setNodeText('//server[1]/@port', '7777'); $xp->setNodeText('//server[1]/@added', 'new'); $xp->setNodeText('//path[1]', 'changed');
         P($port->getValue, ' ', $port->toString, ' ', $srv->getAttribute('port'), ' ', $srv->getAttribute('added'), ' ', scalar(@{ $srv->getAttributes }), ' ',
           $path->string_value, ' ', $path->toString, ' ', $t->getValue, "\n")}],
+    [matches => $config, q{for my $q ('//server[matches(@name, "^WEB", "i")]/@name', '//host[matches(., "\\d\\.example")]', '//path[matches(., "/data/", "q")]',
+        'count(//server[matches(@port, "^80")])', 'matches("a.b", ".", "q")', 'matches("ab", "^A")') { my $r = $xp->find($q); P("$q => ", $r, "\n") }}],
     [number_forms => $config, q{for my $q ('1 div 3', '2 div 3 * 3', '0.1 + 0.2', '1000000 * 1000000', '100000000 * 100000000 * 100000', '-1 div 0', 'number("12")', 'sum(//server/@port) div 7') { my $r = $xp->find($q); P("$q => ", ref($r), ' ', defined $r->value ? $r->value : 'undef', "\n") }}],
 );
 # Known differences, with the reason.

@@ -293,9 +293,11 @@ their context lines, as XML::Parser gives them.
 =head1 NOT SUPPORTED / CAVEATS
 
 Tree editing through node methods (appendChild, setAttribute, ...), createNode, the C<parser>
-option (the daemon parses), C<$node->to_sax>, XPath variables and the non-1.0 functions
-(matches, replace, ...). XPath syntax errors are reported with .NET's wording. A prefix bound to
-different URIs in different parts of a document resolves to its first binding. See docs/xml.md.
+option (the daemon parses), C<< $node->to_sax >>, XPath variables. C<matches()> uses .NET's
+regular expressions. XPath syntax errors are reported with .NET's wording. A prefix bound to
+different URIs in different parts of a document resolves to its first binding. A document
+parsed before fork() cannot be queried in the child. DTDs named by http URLs are not fetched.
+See docs/xml.md.
 
 =head1 SEE ALSO
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.XPath;
 using System.Xml.Xsl;
@@ -7,9 +8,11 @@ namespace CpanBridge.Modules.Xml;
 
 /// <summary>
 /// The namespace and function context queries are compiled with. Besides the prefixes, it gives
-/// string() and concat() as XML::XPath has them: a number becomes text the way Perl prints it
-/// (15 significant digits: "0.333333333333333", not .NET's "0.3333333333333333"). The query
-/// rewriter (<see cref="XPathQuery"/>) sends those two calls here under <see cref="Prefix"/>.
+/// XML::XPath's own functions where .NET's differ or are missing: string() and concat() turn a
+/// number into text the way Perl prints it (15 significant digits: "0.333333333333333", not
+/// .NET's "0.3333333333333333"), and matches(string, regex[, flags]) is XML::XPath's extension
+/// (flags s m i x, q for a literal pattern). The query rewriter (<see cref="XPathQuery"/>) sends
+/// those calls here under <see cref="Prefix"/>.
 /// </summary>
 public sealed class XPathPerlStrings : XsltContext
 {
@@ -42,7 +45,7 @@ public sealed class XPathPerlStrings : XsltContext
     };
 
     public override IXsltContextFunction ResolveFunction(string prefix, string name, XPathResultType[] argTypes) =>
-        LookupNamespace(prefix) == FunctionsUri && name is "string" or "concat"
+        LookupNamespace(prefix) == FunctionsUri && name is "string" or "concat" or "matches"
             ? new Function(name)
             : throw new XPathException($"unknown function {(prefix.Length > 0 ? prefix + ":" : "")}{name}()");
 
@@ -55,17 +58,51 @@ public sealed class XPathPerlStrings : XsltContext
 
     public override int CompareDocument(string baseUri, string nextbaseUri) => string.CompareOrdinal(baseUri, nextbaseUri);
 
+    /// <summary>A pattern may not hold a connection's queries hostage.</summary>
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(5);
+
+    public static bool Matches(string text, string pattern, string flags)
+    {
+        var options = RegexOptions.CultureInvariant;
+        foreach (var flag in flags)
+        {
+            options |= flag switch
+            {
+                's' => RegexOptions.Singleline,
+                'm' => RegexOptions.Multiline,
+                'i' => RegexOptions.IgnoreCase,
+                'x' => RegexOptions.IgnorePatternWhitespace,
+                'q' => RegexOptions.None,
+                _ => throw new XPathException($"matches: unknown flag {flag}"),
+            };
+        }
+        if (flags.Contains('q')) pattern = Regex.Escape(pattern);
+        try
+        {
+            return Regex.IsMatch(text, pattern, options, MatchTimeout);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new XPathException($"matches: '{pattern}' ran longer than {MatchTimeout.TotalSeconds} s");
+        }
+        catch (ArgumentException e)
+        {
+            throw new XPathException($"matches: bad regular expression '{pattern}': {e.Message}");
+        }
+    }
+
     private sealed class Function(string name) : IXsltContextFunction
     {
-        public int Minargs => name == "concat" ? 2 : 0;
-        public int Maxargs => name == "concat" ? int.MaxValue : 1;
-        public XPathResultType ReturnType => XPathResultType.String;
+        public int Minargs => name switch { "concat" or "matches" => 2, _ => 0 };
+        public int Maxargs => name switch { "concat" => int.MaxValue, "matches" => 3, _ => 1 };
+        public XPathResultType ReturnType => name == "matches" ? XPathResultType.Boolean : XPathResultType.String;
         public XPathResultType[] ArgTypes => [XPathResultType.Any];
 
-        public object Invoke(XsltContext xsltContext, object[] args, XPathNavigator docContext)
+        public object Invoke(XsltContext xsltContext, object[] args, XPathNavigator docContext) => name switch
         {
-            if (name == "string") return args.Length == 0 ? docContext.Value : StringOf(args[0]);
-            return string.Concat(args.Select(StringOf));
-        }
+            "string" => args.Length == 0 ? docContext.Value : StringOf(args[0]),
+            "matches" => Matches(StringOf(args[0]), StringOf(args[1]), args.Length > 2 ? StringOf(args[2]) : ""),
+            _ => string.Concat(args.Select(StringOf)),
+        };
     }
 }

@@ -89,9 +89,9 @@ public static class XPathQuery
                 }
                 if (followedByParen)
                 {
-                    // A function call or a node type test (node(), text(), ...); string() and
-                    // concat() go to XML::XPath's versions (numbers as Perl prints them).
-                    if (prefix is null && local is "string" or "concat")
+                    // A function call or a node type test (node(), text(), ...); string(),
+                    // concat() and matches() go to XML::XPath's versions (XPathPerlStrings).
+                    if (prefix is null && local is "string" or "concat" or "matches")
                     {
                         output.Append(XPathPerlStrings.Prefix).Append(':');
                         prefixes.Add(XPathPerlStrings.Prefix);
