@@ -65,6 +65,10 @@ my @cases = (
           $path->string_value, ' ', $path->toString, ' ', $t->getValue, "\n")}],
     [matches => $config, q{for my $q ('//server[matches(@name, "^WEB", "i")]/@name', '//host[matches(., "\\d\\.example")]', '//path[matches(., "/data/", "q")]',
         'count(//server[matches(@port, "^80")])', 'matches("a.b", ".", "q")', 'matches("ab", "^A")') { my $r = $xp->find($q); P("$q => ", $r, "\n") }}],
+    [xmlparser_root => $config, q{my $root = XML::XPath::XMLParser->new(filename => $xp->get_filename)->parse; my $x2 = XML::XPath->new(context => $root);
+        P(ref($root), ' ', $x2->findvalue('//server[2]/@name'), ' ', XML::XPath::XMLParser::as_string(($x2->findnodes('//option'))[0]), "\n");
+        my $r2 = XML::XPath::XMLParser->new->parse('<a><b>z</b></a>'); P(XML::XPath->new(context => $r2)->findvalue('/a/b'), "\n");
+        $xp->find('/'); P(ref($xp->get_context), ' ', ref($xp->find('/')->get_node(1)), ' ', ($xp->get_context == $xp->find('/')->get_node(1) ? 'same' : 'twins'), "\n")}],
     [number_forms => $config, q{for my $q ('1 div 3', '2 div 3 * 3', '0.1 + 0.2', '1000000 * 1000000', '100000000 * 100000000 * 100000', '-1 div 0', 'number("12")', 'sum(//server/@port) div 7') { my $r = $xp->find($q); P("$q => ", ref($r), ' ', defined $r->value ? $r->value : 'undef', "\n") }}],
 );
 # Known differences, with the reason.

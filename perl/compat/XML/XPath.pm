@@ -55,7 +55,8 @@ sub _root {
     my $context = $self->{_context};
     return $context if defined $context;
     my $doc = XML::XPath::Document->parse($self);
-    $self->{_context} = $doc->root;
+    # as natively, the context kept is the parser's wrapped root, not the ElementImpl '/' gives
+    $self->{_context} = XML::XPath::Node::_wrapper($doc->root);
     return $self->{_context};
 }
 

@@ -111,6 +111,21 @@ sub _fresh {
     return $self;
 }
 
+# The root as XML::XPath's parser hands it out (the wrapped Element; every other way to the root
+# gives its ElementImpl).
+sub _wrapper {
+    my ($impl) = @_;
+    my $doc = $impl->{d};
+    my $node = $doc->{nodes}{ $impl->{i} };
+    if (!$node) {
+        $node = bless { map { ($_ => $impl->{$_}) } qw(d i t n v p u a g) }, 'XML::XPath::Node::Element';
+        $node->{k} = $impl->{i};
+        $doc->{nodes}{ $impl->{i} } = $node;
+        Scalar::Util::weaken($doc->{nodes}{ $impl->{i} });
+    }
+    return $node;
+}
+
 sub _attr_key { join "\0", map { @$_[0 .. 2] } @{ $_[0] } }
 
 sub _same {
