@@ -225,7 +225,7 @@ sub _fail {
     # the native module's own messages (expat's parse errors) are died with unchanged; a
     # missing DTD file leaves ENOENT in $! natively (so a script dying of it exits with 2)
     if (($r->{code} || '') eq 'E_NATIVE') {
-        $! = POSIX::ENOENT() if ref $r->{data} eq 'HASH' && defined $r->{data}{missing};
+        $! = ref $r->{data} eq 'HASH' && defined $r->{data}{missing} ? POSIX::ENOENT() : 0;
         Carp::croak($e);
     }
     die "XML::XPath: $e";

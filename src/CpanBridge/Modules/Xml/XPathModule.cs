@@ -118,7 +118,7 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
         catch (XmlException e)
         {
             var text = DecodeForContext(bytes);
-            var error = ExpatPosition(XmlSource.Describe(e, text));
+            var error = ExpatPosition(XmlSource.Describe(e, text), e, text);
             throw BridgeException.Native(ExpatWithContext(error, text), new JsonObject
             {
                 ["message"] = error.Message,
@@ -156,11 +156,39 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
     /// <summary>
     /// Where .NET and expat point at different characters of the same mistake, expat's position
     /// (measured against XML::Parser: a reference's '&amp;', the first character of the junk).
+    /// .NET gives no position for an entity expansion over the limit; expat stops at the first
+    /// entity reference in the content, which is where the expansion starts.
     /// </summary>
-    private static ParseError ExpatPosition(ParseError error) =>
-        error.Message is "undefined entity" or "junk after document element" && error.Column > 0
-            ? error with { Column = error.Column - 1, Byte = error.Byte - 1 }
-            : error;
+    private static ParseError ExpatPosition(ParseError error, XmlException e, string text)
+    {
+        if (error.Message is "undefined entity" or "junk after document element" && error.Column > 0)
+            return error with { Column = error.Column - 1, Byte = error.Byte - 1 };
+        if (e.LineNumber == 0 && error.Message.StartsWith("limit on input amplification", StringComparison.Ordinal)
+            && FirstContentReference(text) is { } at)
+        {
+            var lineStart = text.LastIndexOf('\n', Math.Max(at - 1, 0)) + 1;
+            if (at == 0) lineStart = 0;
+            var line = 1 + text.AsSpan(0, lineStart).Count('\n');
+            return error with { Line = line, Column = at - lineStart, Byte = Encoding.UTF8.GetByteCount(text.AsSpan(0, at)) };
+        }
+        return error;
+    }
+
+    /// <summary>The index of the first general entity reference after the DOCTYPE (not a predefined or character one).</summary>
+    private static int? FirstContentReference(string text)
+    {
+        var doctype = text.IndexOf("<!DOCTYPE", StringComparison.Ordinal);
+        var from = doctype < 0 ? 0 : text.IndexOf("]>", doctype, StringComparison.Ordinal) is var end and >= 0 ? end + 2 : doctype;
+        for (var i = text.IndexOf('&', from); i >= 0; i = text.IndexOf('&', i + 1))
+        {
+            var rest = text.AsSpan(i + 1);
+            if (rest.StartsWith("#") || rest.StartsWith("amp;") || rest.StartsWith("lt;") || rest.StartsWith("gt;")
+                || rest.StartsWith("quot;") || rest.StartsWith("apos;"))
+                continue;
+            return i;
+        }
+        return null;
+    }
 
     private static string DecodeForContext(byte[] bytes) => new UTF8Encoding(false, false).GetString(bytes);
 
