@@ -25,7 +25,13 @@ my $PROBE = "$ROOT/t/XML-XPath/scripts/probe.pl";
 sub corpus { return "$CORPUS/$_[0]" }
 
 sub _native_env { return (PERL5OPT => undef, PERL5LIB => undef, CPAN_BRIDGE_SOCKET => undef) }
-sub _bridged_env { return (PERL5LIB => "$ROOT/perl/compat:$ROOT/perl/lib", PERL5OPT => "-I$ROOT/t/lib -MLockdown") }
+# XPATH_DIFF_JSON=JSON::XS runs the bridged side with that JSON backend (without the lockdown,
+# which would hide it).
+sub _bridged_env {
+    return (PERL5LIB => "$ROOT/perl/compat:$ROOT/perl/lib", PERL5OPT => undef, CPAN_BRIDGE_JSON => $ENV{XPATH_DIFF_JSON})
+        if $ENV{XPATH_DIFF_JSON};
+    return (PERL5LIB => "$ROOT/perl/compat:$ROOT/perl/lib", PERL5OPT => "-I$ROOT/t/lib -MLockdown");
+}
 
 sub native_ok {
     my ($st, $out, $err) = run_cmd([$^X, '-MXML::XPath', '-e', 'print $XML::XPath::VERSION'], env => { _native_env() });

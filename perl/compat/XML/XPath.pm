@@ -71,7 +71,8 @@ sub _query {
     Carp::croak('XML::XPath: the context is not a node of a document parsed by XML::XPath')
         unless ref $context && UNIVERSAL::isa($context, 'XML::XPath::Node') && $context->{d};
     my $doc = $context->{d};
-    my $result = $doc->call('find', { path => "$path", context => $context->{i}, want => $want, $self->_namespaces });
+    # ids go as JSON numbers whatever Perl did to the scalar (JSON::XS sends a stringified one as a string)
+    my $result = $doc->call('find', { path => "$path", context => 0 + $context->{i}, want => $want, $self->_namespaces });
     my $answer = $doc->result($result);
     # the native parent and ancestor axes hand out the nodes' unwrapped ...Impl objects
     if (ref $answer eq 'XML::XPath::NodeSet' && $path =~ m{(?:\.\.|\bparent::|\bancestor::)[^/]*\z}) {

@@ -100,7 +100,7 @@ sub _fresh {
     my ($self) = @_;
     my $doc = $self->{d};
     return $self if !$self->{i} || ($self->{g} || 0) == $doc->{gen};
-    my $r = $doc->call('node', { nodes => [$self->{i}], get => 'self' });
+    my $r = $doc->call('node', { nodes => [0 + $self->{i}], get => 'self' });
     my ($type, $id, $name, $value, $prefix, $uri, $extra) = @{ $r->{values}[0] };
     @$self{qw(n v p u g)} = ($name, $value, $prefix, $uri, $doc->{gen});
     if ($type == 1) {
@@ -160,7 +160,7 @@ sub _ask {
     my $doc = $self->{d};
     my $cache = $self->{cache} ||= {};
     return $cache->{$get} if exists $cache->{$get} && $cache->{gen} == $doc->{gen};
-    my $r = $doc->call('node', { nodes => [$self->{i}], get => $get });
+    my $r = $doc->call('node', { nodes => [0 + $self->{i}], get => $get });
     if (($cache->{gen} || 0) != $doc->{gen} || !defined $cache->{gen}) {
         %$cache = (gen => $doc->{gen});
     }
