@@ -161,6 +161,9 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
     /// </summary>
     private static ParseError ExpatPosition(ParseError error, XmlException e, string text)
     {
+        if (e.Message.Contains("end of file", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("Root element is missing")
+            || UnclosedTokenStart(text) is { } start && IndexOf(text, error.Line, error.Column) >= start)
+            return Truncated(error, text);
         if (error.Message is "undefined entity" or "junk after document element" && error.Column > 0)
             return error with { Column = error.Column - 1, Byte = error.Byte - 1 };
         if (e.LineNumber == 0 && error.Message.StartsWith("limit on input amplification", StringComparison.Ordinal)
@@ -172,6 +175,54 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
             return error with { Line = line, Column = at - lineStart, Byte = Encoding.UTF8.GetByteCount(text.AsSpan(0, at)) };
         }
         return error;
+    }
+
+    /// <summary>Where the document's last tag or reference starts when it never ends (the text stops inside it).</summary>
+    private static int? UnclosedTokenStart(string text)
+    {
+        var lt = text.LastIndexOf('<');
+        if (lt >= 0 && text.IndexOf('>', lt) < 0) return lt;
+        var amp = text.LastIndexOf('&');
+        if (amp > lt && text.IndexOf(';', amp) < 0) return amp;
+        return null;
+    }
+
+    private static int IndexOf(string text, int line, int column)
+    {
+        var index = 0;
+        for (var l = 1; l < line && index < text.Length; l++)
+        {
+            var next = text.IndexOf('\n', index);
+            if (next < 0) break;
+            index = next + 1;
+        }
+        return Math.Min(text.Length, index + column);
+    }
+
+    /// <summary>
+    /// A document that ends too early, as expat reports it: an unfinished CDATA section at the
+    /// end, else the unfinished tag, comment or reference where it starts, else "no element found"
+    /// at the end (expat's byte is -1 for an empty document).
+    /// </summary>
+    private static ParseError Truncated(ParseError error, string text)
+    {
+        string message;
+        int at;
+        var cdata = text.LastIndexOf("<![CDATA[", StringComparison.Ordinal);
+        var lt = text.LastIndexOf('<');
+        var amp = text.LastIndexOf('&');
+        if (cdata >= 0 && text.IndexOf("]]>", cdata, StringComparison.Ordinal) < 0)
+            (message, at) = ("unclosed CDATA section", text.Length);
+        else if (lt >= 0 && text.IndexOf('>', lt) < 0)
+            (message, at) = ("unclosed token", lt);
+        else if (amp > lt && text.IndexOf(';', amp) < 0)
+            (message, at) = ("unclosed token", amp);
+        else
+            (message, at) = ("no element found", text.Length);
+        var lineStart = at == 0 ? 0 : text.LastIndexOf('\n', at - 1) + 1;
+        var line = 1 + text.AsSpan(0, lineStart).Count('\n');
+        long bytes = text.Length == 0 ? -1 : Encoding.UTF8.GetByteCount(text.AsSpan(0, at));
+        return error with { Message = message, Line = line, Column = at - lineStart, Byte = bytes };
     }
 
     /// <summary>The index of the first general entity reference after the DOCTYPE (not a predefined or character one).</summary>
