@@ -140,8 +140,6 @@ public sealed partial class XPathDoc
 
     public XmlNode? NodeOf(long id) => id >= 1 && id <= _nodes.Count ? _nodes[(int)id - 1] : null;
 
-    public int NodeCount => _nodes.Count;
-
     private void ScanNamespaces()
     {
         foreach (var element in Elements(Document))
