@@ -69,6 +69,11 @@ my @cases = (
         P(ref($root), ' ', $x2->findvalue('//server[2]/@name'), ' ', XML::XPath::XMLParser::as_string(($x2->findnodes('//option'))[0]), "\n");
         my $r2 = XML::XPath::XMLParser->new->parse('<a><b>z</b></a>'); P(XML::XPath->new(context => $r2)->findvalue('/a/b'), "\n");
         $xp->find('/'); P(ref($xp->get_context), ' ', ref($xp->find('/')->get_node(1)), ' ', ($xp->get_context == $xp->find('/')->get_node(1) ? 'same' : 'twins'), "\n")}],
+    [list_context_returns => $config, q{my ($s) = $xp->findnodes('//server[1]'); my ($t) = $xp->findnodes('//host/text()'); my ($c) = $xp->findnodes('//comment()');
+        my %h = (a => $s->getAttribute('nope'), b => $s->getAttribute('name')); P(join(',', map { "$_=" . ($h{$_} // 'undef') } sort keys %h), "\n");
+        my @r = ([$s->getAttribute('nope')], [$s->getAttributeNode('nope')], [$t->getAttribute('x')], [$s->getValue], [$t->getName], [$c->getName],
+                 [$xp->find('/')->get_node(1)->getParentNode], [$s->getChildNode(99)], [$t->getLocalName], [$t->getAttributes], [$t->getChildNodes]);
+        P(join(' ', map { scalar(@$_) . (defined $_->[0] ? 'd' : 'u') } @r), "\n")}],
     [number_forms => $config, q{for my $q ('1 div 3', '2 div 3 * 3', '0.1 + 0.2', '1000000 * 1000000', '100000000 * 100000000 * 100000', '-1 div 0', 'number("12")', 'sum(//server/@port) div 7') { my $r = $xp->find($q); P("$q => ", ref($r), ' ', defined $r->value ? $r->value : 'undef', "\n") }}],
 );
 # Known differences, with the reason.

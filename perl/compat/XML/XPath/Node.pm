@@ -348,7 +348,8 @@ sub getAttribute {
     for my $a (@{ $self->{a} }) {
         return $a->[2] if $a->[1] eq $name;
     }
-    return;
+    # natively a one-element list (undef) in list context, which keeps hash lists aligned
+    return undef;
 }
 
 sub getNamespace {
