@@ -17,5 +17,6 @@ public static class BuiltinModules
         new Xml.XmlSimpleModule(),
         new Xml.XmlHelperModule(),
         new Xml.DomModule(),
+        new Xml.XPathModule(runtime),
     ];
 }

@@ -87,7 +87,7 @@ public class SessionTests
     [InlineData("{\"id\":1,\"module\":\"test\",\"function\":\"echo\",\"params\":\"x\"}\n", "E_REQUEST", "'params' must be an object")]
     [InlineData("{\"id\":1,\"module\":\"test\",\"function\":\"echo\",\"attachment\":-1}\n", "E_REQUEST", "'attachment'")]
     [InlineData("{\"id\":{},\"module\":\"test\",\"function\":\"echo\"}\n", "E_REQUEST", "'id' must be")]
-    [InlineData("{\"id\":1,\"module\":\"nope\",\"function\":\"x\"}\n", "E_UNKNOWN_MODULE", "loaded modules: bridge, crypto, database, excel, sftp, system, test, xml, xml_dom, xml_helper")]
+    [InlineData("{\"id\":1,\"module\":\"nope\",\"function\":\"x\"}\n", "E_UNKNOWN_MODULE", "loaded modules: bridge, crypto, database, excel, sftp, system, test, xml, xml_dom, xml_helper, xpath")]
     [InlineData("{\"id\":1,\"module\":\"test\",\"function\":\"nope\"}\n", "E_UNKNOWN_FUNCTION", "it has: counter_close")]
     [InlineData("{\"id\":1,\"module\":\"test\",\"function\":\"sleep\",\"params\":{}}\n", "E_USAGE", "missing required parameter 'ms'")]
     [InlineData("{\"id\":1,\"module\":\"test\",\"function\":\"sleep\",\"params\":{\"ms\":\"soon\"}}\n", "E_USAGE", "'ms' must be an integer, got a string")]

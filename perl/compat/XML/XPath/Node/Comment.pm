@@ -1,0 +1,9 @@
+package XML::XPath::Node::Comment;
+
+# Defined in XML/XPath/Node.pm with the other node classes; this file lets scripts `use` it.
+
+use strict;
+use warnings;
+use XML::XPath::Node ();
+
+1;
