@@ -119,7 +119,7 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
         {
             var text = DecodeForContext(bytes);
             var error = ExpatPosition(XmlSource.Describe(e, text), e, text);
-            throw BridgeException.Native(ExpatWithContext(error, text), new JsonObject
+            throw BridgeException.Native(ExpatError.WithContext(error, text), new JsonObject
             {
                 ["message"] = error.Message,
                 ["line"] = error.Line,
@@ -162,17 +162,17 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
     private static ParseError ExpatPosition(ParseError error, XmlException e, string text)
     {
         if (e.Message.Contains("end of file", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("Root element is missing")
-            || UnclosedTokenStart(text) is { } start && IndexOf(text, error.Line, error.Column) >= start)
+            || UnclosedTokenStart(text) is { } start && ExpatError.IndexOf(text, error.Line, error.Column) >= start)
             return Truncated(error, text);
         if (error.Message is "undefined entity" or "junk after document element" && error.Column > 0)
             return error with { Column = error.Column - 1, Byte = error.Byte - 1 };
         if (e.LineNumber == 0 && error.Message.StartsWith("limit on input amplification", StringComparison.Ordinal)
             && FirstContentReference(text) is { } at)
         {
-            var lineStart = text.LastIndexOf('\n', Math.Max(at - 1, 0)) + 1;
-            if (at == 0) lineStart = 0;
-            var line = 1 + text.AsSpan(0, lineStart).Count('\n');
-            return error with { Line = line, Column = at - lineStart, Byte = Encoding.UTF8.GetByteCount(text.AsSpan(0, at)) };
+            return error with
+            {
+                Line = ExpatError.LineOf(text, at), Column = at - ExpatError.LineStartOf(text, at), Byte = ExpatError.ByteOffset(text, at),
+            };
         }
         return error;
     }
@@ -185,18 +185,6 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
         var amp = text.LastIndexOf('&');
         if (amp > lt && text.IndexOf(';', amp) < 0) return amp;
         return null;
-    }
-
-    private static int IndexOf(string text, int line, int column)
-    {
-        var index = 0;
-        for (var l = 1; l < line && index < text.Length; l++)
-        {
-            var next = text.IndexOf('\n', index);
-            if (next < 0) break;
-            index = next + 1;
-        }
-        return Math.Min(text.Length, index + column);
     }
 
     /// <summary>
@@ -219,10 +207,8 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
             (message, at) = ("unclosed token", amp);
         else
             (message, at) = ("no element found", text.Length);
-        var lineStart = at == 0 ? 0 : text.LastIndexOf('\n', at - 1) + 1;
-        var line = 1 + text.AsSpan(0, lineStart).Count('\n');
-        long bytes = text.Length == 0 ? -1 : Encoding.UTF8.GetByteCount(text.AsSpan(0, at));
-        return error with { Message = message, Line = line, Column = at - lineStart, Byte = bytes };
+        long bytes = text.Length == 0 ? -1 : ExpatError.ByteOffset(text, at);
+        return error with { Message = message, Line = ExpatError.LineOf(text, at), Column = at - ExpatError.LineStartOf(text, at), Byte = bytes };
     }
 
     /// <summary>The index of the first general entity reference after the DOCTYPE (not a predefined or character one).</summary>
@@ -242,32 +228,6 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
     }
 
     private static string DecodeForContext(byte[] bytes) => new UTF8Encoding(false, false).GetString(bytes);
-
-    /// <summary>
-    /// XML::Parser's message under XML::XPath (ErrorContext =&gt; 2): the expat text, then the two
-    /// lines either side of the error line with a "===^" marker line after it.
-    /// </summary>
-    public static string ExpatWithContext(ParseError error, string text)
-    {
-        var lines = text.Split('\n');
-        var index = Math.Clamp(error.Line - 1, 0, Math.Max(lines.Length - 1, 0));
-        var first = Math.Max(0, index - 2);
-        var last = Math.Min(lines.Length - 1, index + 2);
-        var context = new StringBuilder();
-        for (var i = first; i <= last; i++)
-        {
-            context.Append(lines[i]);
-            if (i < lines.Length - 1) context.Append('\n');
-            if (i == index)
-            {
-                if (i == lines.Length - 1) context.Append('\n');
-                context.Append('=', Math.Max(error.Column - 1, 0)).Append("^\n");
-            }
-        }
-        var body = context.ToString();
-        if (!body.EndsWith('\n')) body += "\n";
-        return error.ExpatText + ":\n" + body;
-    }
 
     // ---- find ----------------------------------------------------------------------------------
 

@@ -52,7 +52,7 @@ public static class XmlSource
     {
         var line = Math.Max(error.LineNumber, 1);
         var column = Math.Max(error.LinePosition - 1, 0);
-        long? bytes = text is null ? null : ByteOffset(text, line, column);
+        long? bytes = text is null ? null : ExpatError.ByteOffset(text, ExpatError.IndexOf(text, line, column));
         return new ParseError(ExpatMessage(error.Message), line, column, bytes, error.Message);
     }
 
@@ -142,20 +142,6 @@ public static class XmlSource
             while (index < document.Length && (document[index] & 0xC0) == 0x80) index++;
         }
         return index;
-    }
-
-    /// <summary>Byte offset (UTF-8) of a 1-based line and 0-based column in <paramref name="text"/>.</summary>
-    private static long ByteOffset(string text, int line, int column)
-    {
-        var index = 0;
-        for (var l = 1; l < line && index < text.Length; l++)
-        {
-            var next = text.IndexOf('\n', index);
-            if (next < 0) break;
-            index = next + 1;
-        }
-        var end = Math.Min(text.Length, index + column);
-        return Encoding.UTF8.GetByteCount(text.AsSpan(0, end));
     }
 }
 
