@@ -1,18 +1,123 @@
 using System.Text;
+using System.Xml;
 
 namespace CpanBridge.Modules.Xml;
 
 /// <summary>
-/// The arithmetic every XML module needs to place a parse error where expat places it: the
-/// document's text as expat sees it, line starts, expat's (line, character column, byte offset)
-/// of an index, the start of a token left open at the end, and XML::Parser's ErrorContext lines.
-/// The wording stays in <see cref="XmlSource.ExpatMessage"/>; each module's position corrections
-/// (which differ with what the module's tests showed) are built from these.
+/// A .NET parse failure as expat (XML::Parser, under XML::XPath, XML::Simple and XML::DOM)
+/// reports it: the wording (<see cref="XmlSource.ExpatMessage"/>), moved from where .NET noticed
+/// the problem to where expat reports it, measured in expat's units (1-based line, column in
+/// characters, byte offset); and XML::Parser's ErrorContext lines. One place for the three
+/// modules, so a correction found through one module's differential tests serves all three.
 /// </summary>
 public static class ExpatError
 {
+    /// <summary>
+    /// expat's message and position for <paramref name="error"/> over the document's bytes.
+    /// <paramref name="fromFile"/>: an empty document is byte 0 when read from a file, -1 from a string.
+    /// </summary>
+    public static ParseError Describe(XmlException error, ReadOnlySpan<byte> bytes, bool fromFile)
+    {
+        var dotnet = error.Message;
+        var text = Decode(bytes, out var singleByte);
+        var message = dotnet.Contains("CDATA") && dotnet.Contains("end of file")
+            ? "unclosed CDATA section"
+            : XmlSource.ExpatMessage(dotnet);
+        if (dotnet.Contains("Cannot switch to Unicode"))
+        {
+            // a 16-bit encoding declared in an 8-bit document: expat points at the declared name
+            var declared = text.IndexOf("encoding", StringComparison.Ordinal);
+            var value = declared < 0 ? 0 : text.IndexOfAny(['"', '\''], declared) + 1;
+            return new ParseError("encoding specified in XML declaration is incorrect", 1, value, value, dotnet);
+        }
+        if (bytes.Length == 0) return new ParseError(message, 1, 0, fromFile ? 0 : -1, dotnet);
+        // An XML declaration that never ends swallows the document: one unclosed token.
+        if (text.StartsWith("<?xml", StringComparison.Ordinal) && !text.Contains("?>", StringComparison.Ordinal))
+            return new ParseError("unclosed token", 1, 0, 0, dotnet);
+
+        int at, line, lineStart;
+        if (error.LineNumber > 0 && message != "unclosed CDATA section")
+        {
+            // .NET's line stands (it also counts a lone CR, as expat does)
+            line = error.LineNumber;
+            lineStart = LineStart(text, line);
+            at = Math.Min(text.Length, lineStart + Math.Max(error.LinePosition - 1, 0));
+        }
+        else
+        {
+            if (message == "unclosed CDATA section")
+                at = text.Length;    // expat reads to the end looking for "]]>"
+            else if (message.StartsWith("limit on input amplification", StringComparison.Ordinal))
+                // .NET gives no position; expat stops at the first reference in content, where the expansion starts
+                at = FirstContentReference(text) ?? text.Length;
+            else
+                at = text.Length;
+            line = LineOf(text, at);
+            lineStart = LineStartOf(text, at);
+        }
+        // The input stops inside a token: expat names the token and points at its start.
+        if (message != "unclosed CDATA section" && EndsLikeEof(dotnet) && UnclosedTokenAtEnd(text) is { } token && at >= token)
+        {
+            message = "unclosed token";
+            at = token;
+            line = LineOf(text, at);
+            lineStart = LineStartOf(text, at);
+        }
+        if (message == "not well-formed (invalid token)" && dotnet.Contains("invalid character")
+            && Back(text, lineStart, at, "&#") is { } reference)
+        {
+            message = "reference to invalid character number";
+            at = reference;
+        }
+        else if (dotnet.Contains("']]>' is not allowed"))
+            at = Math.Min(text.Length, at + 2);    // expat points at the '>' that ends it
+        else if (message == "undefined entity" && Back(text, lineStart, at, "&") is { } ampersand)
+            at = ampersand;
+        else if (message is "junk after document element" or "XML or text declaration not at start of entity"
+                 && Back(text, lineStart, at, "<") is { } open)
+            at = open;
+
+        // a broken XML declaration is reported as such
+        if (message == "not well-formed (invalid token)" && text.StartsWith("<?xml", StringComparison.Ordinal)
+            && at < text.IndexOf("?>", StringComparison.Ordinal) + 2)
+            message = "XML declaration not well-formed";
+
+        return new ParseError(message, line, CharacterColumn(text, lineStart, at), ByteOffset(text, at, singleByte), dotnet);
+    }
+
+    private static bool EndsLikeEof(string dotnet) =>
+        dotnet.Contains("end of file") || dotnet.Contains("Data at the root level is invalid")
+        || dotnet.Contains("while parsing EntityName") || dotnet.Contains("unclosed literal string");
+
+    /// <summary>Where a markup token or reference left open at the end of the input starts.</summary>
+    private static int? UnclosedTokenAtEnd(string text)
+    {
+        var open = text.LastIndexOf('<');
+        var close = text.LastIndexOf('>');
+        if (open > close)
+            return text.AsSpan(open).StartsWith("<!DOCTYPE") && text.IndexOf('[', open) > 0 ? null : open;
+        var amp = text.LastIndexOf('&');
+        return amp > close && text.IndexOf(';', amp) < 0 ? amp : null;
+    }
+
+    /// <summary>The index of the first general entity reference after the DOCTYPE (not a predefined or character one).</summary>
+    private static int? FirstContentReference(string text)
+    {
+        var doctype = text.IndexOf("<!DOCTYPE", StringComparison.Ordinal);
+        var from = doctype < 0 ? 0 : text.IndexOf("]>", doctype, StringComparison.Ordinal) is var end and >= 0 ? end + 2 : doctype;
+        for (var i = text.IndexOf('&', from); i >= 0; i = text.IndexOf('&', i + 1))
+        {
+            var rest = text.AsSpan(i + 1);
+            if (rest.StartsWith("#") || rest.StartsWith("amp;") || rest.StartsWith("lt;") || rest.StartsWith("gt;")
+                || rest.StartsWith("quot;") || rest.StartsWith("apos;"))
+                continue;
+            return i;
+        }
+        return null;
+    }
+
     /// <summary>UTF-8 when the bytes are; otherwise one character per byte, so that indexes stay byte offsets.</summary>
-    public static string Decode(byte[] bytes, out bool singleByte)
+    public static string Decode(ReadOnlySpan<byte> bytes, out bool singleByte)
     {
         try
         {
@@ -47,13 +152,6 @@ public static class ExpatError
 
     /// <summary>The 1-based line <paramref name="at"/> is on.</summary>
     public static int LineOf(string text, int at) => 1 + text.AsSpan(0, LineStartOf(text, at)).Count('\n');
-
-    /// <summary>Line and column just past the last character.</summary>
-    public static (int Line, int Column) EndOf(string text)
-    {
-        var lastBreak = text.LastIndexOf('\n');
-        return (1 + text.AsSpan().Count('\n'), text.Length - lastBreak - 1);
-    }
 
     /// <summary>The UTF-8 byte offset of an index (the index itself for single-byte text).</summary>
     public static long ByteOffset(string text, int at, bool singleByte = false) =>

@@ -117,9 +117,8 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
         }
         catch (XmlException e)
         {
-            var text = DecodeForContext(bytes);
-            var error = ExpatPosition(XmlSource.Describe(e, text), e, text);
-            throw BridgeException.Native(ExpatError.WithContext(error, text), new JsonObject
+            var error = ExpatError.Describe(e, bytes, fromFile: filename is not null);
+            throw BridgeException.Native(ExpatError.WithContext(error, DecodeForContext(bytes)), new JsonObject
             {
                 ["message"] = error.Message,
                 ["line"] = error.Line,
@@ -151,80 +150,6 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
             throw BridgeException.Native(
                 $"{what} is {length} bytes; XML::XPath's daemon side takes documents up to {MaxDocumentBytes} bytes " +
                 "(CPAN_BRIDGE_XPATH_MAX_BYTES); a tree of this size would not fit in the daemon's memory next to other scripts'");
-    }
-
-    /// <summary>
-    /// Where .NET and expat point at different characters of the same mistake, expat's position
-    /// (measured against XML::Parser: a reference's '&amp;', the first character of the junk).
-    /// .NET gives no position for an entity expansion over the limit; expat stops at the first
-    /// entity reference in the content, which is where the expansion starts.
-    /// </summary>
-    private static ParseError ExpatPosition(ParseError error, XmlException e, string text)
-    {
-        if (e.Message.Contains("end of file", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("Root element is missing")
-            || UnclosedTokenStart(text) is { } start && ExpatError.IndexOf(text, error.Line, error.Column) >= start)
-            return Truncated(error, text);
-        if (error.Message is "undefined entity" or "junk after document element" && error.Column > 0)
-            return error with { Column = error.Column - 1, Byte = error.Byte - 1 };
-        if (e.LineNumber == 0 && error.Message.StartsWith("limit on input amplification", StringComparison.Ordinal)
-            && FirstContentReference(text) is { } at)
-        {
-            return error with
-            {
-                Line = ExpatError.LineOf(text, at), Column = at - ExpatError.LineStartOf(text, at), Byte = ExpatError.ByteOffset(text, at),
-            };
-        }
-        return error;
-    }
-
-    /// <summary>Where the document's last tag or reference starts when it never ends (the text stops inside it).</summary>
-    private static int? UnclosedTokenStart(string text)
-    {
-        var lt = text.LastIndexOf('<');
-        if (lt >= 0 && text.IndexOf('>', lt) < 0) return lt;
-        var amp = text.LastIndexOf('&');
-        if (amp > lt && text.IndexOf(';', amp) < 0) return amp;
-        return null;
-    }
-
-    /// <summary>
-    /// A document that ends too early, as expat reports it: an unfinished CDATA section at the
-    /// end, else the unfinished tag, comment or reference where it starts, else "no element found"
-    /// at the end (expat's byte is -1 for an empty document).
-    /// </summary>
-    private static ParseError Truncated(ParseError error, string text)
-    {
-        string message;
-        int at;
-        var cdata = text.LastIndexOf("<![CDATA[", StringComparison.Ordinal);
-        var lt = text.LastIndexOf('<');
-        var amp = text.LastIndexOf('&');
-        if (cdata >= 0 && text.IndexOf("]]>", cdata, StringComparison.Ordinal) < 0)
-            (message, at) = ("unclosed CDATA section", text.Length);
-        else if (lt >= 0 && text.IndexOf('>', lt) < 0)
-            (message, at) = ("unclosed token", lt);
-        else if (amp > lt && text.IndexOf(';', amp) < 0)
-            (message, at) = ("unclosed token", amp);
-        else
-            (message, at) = ("no element found", text.Length);
-        long bytes = text.Length == 0 ? -1 : ExpatError.ByteOffset(text, at);
-        return error with { Message = message, Line = ExpatError.LineOf(text, at), Column = at - ExpatError.LineStartOf(text, at), Byte = bytes };
-    }
-
-    /// <summary>The index of the first general entity reference after the DOCTYPE (not a predefined or character one).</summary>
-    private static int? FirstContentReference(string text)
-    {
-        var doctype = text.IndexOf("<!DOCTYPE", StringComparison.Ordinal);
-        var from = doctype < 0 ? 0 : text.IndexOf("]>", doctype, StringComparison.Ordinal) is var end and >= 0 ? end + 2 : doctype;
-        for (var i = text.IndexOf('&', from); i >= 0; i = text.IndexOf('&', i + 1))
-        {
-            var rest = text.AsSpan(i + 1);
-            if (rest.StartsWith("#") || rest.StartsWith("amp;") || rest.StartsWith("lt;") || rest.StartsWith("gt;")
-                || rest.StartsWith("quot;") || rest.StartsWith("apos;"))
-                continue;
-            return i;
-        }
-        return null;
     }
 
     private static string DecodeForContext(byte[] bytes) => new UTF8Encoding(false, false).GetString(bytes);
