@@ -77,6 +77,11 @@ public static class ExpatError
                  && Back(text, lineStart, at, "<") is { } open)
             at = open;
 
+        // text after the root element has ended: .NET says only that it is at the root level
+        if (message == "not well-formed (invalid token)" && dotnet.Contains("Data at the root level is invalid")
+            && StartTagBefore(text, at))
+            message = "junk after document element";
+
         // a broken XML declaration is reported as such
         if (message == "not well-formed (invalid token)" && text.StartsWith("<?xml", StringComparison.Ordinal)
             && at < text.IndexOf("?>", StringComparison.Ordinal) + 2)
@@ -88,6 +93,14 @@ public static class ExpatError
     private static bool EndsLikeEof(string dotnet) =>
         dotnet.Contains("end of file") || dotnet.Contains("Data at the root level is invalid")
         || dotnet.Contains("while parsing EntityName") || dotnet.Contains("unclosed literal string");
+
+    /// <summary>Whether an element has started before <paramref name="at"/> (at the root level, it has also ended).</summary>
+    private static bool StartTagBefore(string text, int at)
+    {
+        for (var i = text.IndexOf('<'); i >= 0 && i + 1 < at; i = text.IndexOf('<', i + 1))
+            if (char.IsLetter(text[i + 1]) || text[i + 1] is '_' or ':') return true;
+        return false;
+    }
 
     /// <summary>Where a markup token or reference left open at the end of the input starts.</summary>
     private static int? UnclosedTokenAtEnd(string text)
