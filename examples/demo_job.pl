@@ -1,13 +1,13 @@
 #!/usr/bin/perl
 # A legacy-style nightly batch job: load the day's order feed into a SQLite work database, then
-# report on it, on stdout, as a CSV file and as a spreadsheet. Plain DBI and Excel::Writer::XLSX,
-# nothing else: it runs the same with the real CPAN modules and, unchanged, through CPAN Bridge on
-# a host where those cannot be installed.
+# report on it, on stdout, as a CSV file and as a spreadsheet. Plain DBI, Excel::Writer::XLSX and
+# XML::XPath (its settings file), nothing else: it runs the same with the real CPAN modules and,
+# unchanged, through CPAN Bridge on a host where those cannot be installed.
 #
 #   perl examples/demo_job.pl [DATA_DIR] [OUTPUT_DIR]    # native DBI
 #   scripts/demo [DATA_DIR] [OUTPUT_DIR]                 # the same job through the bridge
 #
-# DATA_DIR holds orders.csv and regions.csv (default: examples/data). The report goes to stdout,
+# DATA_DIR holds job.xml (settings), orders.csv and regions.csv (default: examples/data). The report goes to stdout,
 # the region summary to OUTPUT_DIR/orders_report_<business date>.csv and .xlsx (default: the
 # temp dir).
 # Log lines go to stderr. The work database is created fresh in a temp dir and removed at exit.
@@ -15,12 +15,21 @@ use strict;
 use warnings;
 use DBI;
 use Excel::Writer::XLSX;
+use XML::XPath;
+use Encode qw(encode);
 use File::Basename qw(dirname);
 use File::Spec;
 use File::Temp qw(tempdir);
 
 my $data_dir = shift // File::Spec->catdir(dirname(__FILE__), 'data');
 my $out_dir  = shift // File::Spec->tmpdir;
+
+# --- settings ----------------------------------------------------------------------------------
+my $config = XML::XPath->new(filename => "$data_dir/job.xml");
+my $title  = $config->findvalue('/job/report/title');
+my $top_n  = $config->findvalue('/job/report/@top');
+my @formats = map { $_->getAttribute('format') } $config->findnodes('/job/output[@enabled="yes"]');
+my %want = map { $_ => 1 } @formats;
 
 my $work = tempdir('demo_job-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 my $db   = File::Spec->catfile($work, 'orders.db');
@@ -72,7 +81,9 @@ $dbh->{AutoCommit} = 1;    # the rest only reads
 
 # --- report ----------------------------------------------------------------------------------
 my ($business_date, $first_date) = $dbh->selectrow_array('SELECT max(order_date), min(order_date) FROM orders');
-printf "ORDER REPORT for %s (orders since %s)\n", $business_date, $first_date;
+printf "%s for %s (orders since %s)\n", $title, $business_date, $first_date;
+printf "job %s, owner %s, outputs: %s\n", sprintf('%s', $config->find('/job/@name')),
+    encode('UTF-8', $config->findvalue('/job/@owner')), join(', ', @formats);    # XML gives characters, the report is UTF-8 bytes
 printf "feed: %d lines, %d loaded, %d rejected\n", $lines, $loaded, scalar @rejected;
 print "  rejected $_\n" for @rejected;
 
@@ -101,7 +112,6 @@ while (my $row = $by_region->fetchrow_hashref) {
 }
 printf "%-6s %-26s %-15s %6d %6d %11s\n", 'TOTAL', '', '', @grand{qw(orders priced)}, money($grand{total});
 
-my $top_n = 5;
 my $top = $dbh->selectall_arrayref(<<'SQL', { Slice => {} }, $top_n);
 SELECT o.order_id, o.order_date, o.region, o.amount, o.customer
   FROM orders o
@@ -136,68 +146,72 @@ while (my ($date, $count, $sum) = $daily->fetchrow_array) {
 
 # --- region summary file: written whole under a temp name, then renamed --------------------
 (my $stamp = $business_date) =~ tr/-//d;
-my $report = File::Spec->catfile($out_dir, "orders_report_$stamp.csv");
-my $tmp = "$report.tmp$$";
-open my $out, '>', $tmp or die "demo_job: cannot write $tmp: $!\n";
-print {$out} "region,name,manager,orders,priced,amount\n";
-for my $r (@summary) {
-    print {$out} join(',', $r->{region}, $r->{name}, $r->{manager} // '', $r->{orders}, $r->{priced},
-                      defined $r->{total} ? sprintf('%.2f', $r->{total}) : ''), "\n";
+if ($want{csv}) {
+    my $report = File::Spec->catfile($out_dir, "orders_report_$stamp.csv");
+    my $tmp = "$report.tmp$$";
+    open my $out, '>', $tmp or die "demo_job: cannot write $tmp: $!\n";
+    print {$out} "region,name,manager,orders,priced,amount\n";
+    for my $r (@summary) {
+        print {$out} join(',', $r->{region}, $r->{name}, $r->{manager} // '', $r->{orders}, $r->{priced},
+                          defined $r->{total} ? sprintf('%.2f', $r->{total}) : ''), "\n";
+    }
+    close $out or die "demo_job: cannot write $tmp: $!\n";
+    rename $tmp, $report or die "demo_job: cannot rename $tmp to $report: $!\n";
+    logline("wrote $report");
 }
-close $out or die "demo_job: cannot write $tmp: $!\n";
-rename $tmp, $report or die "demo_job: cannot rename $tmp to $report: $!\n";
-logline("wrote $report");
 
 # --- the same summary as a spreadsheet, the way AutoKit's exportToExcel writes one ----------
-my $xlsx = File::Spec->catfile($out_dir, "orders_report_$stamp.xlsx");
-my $workbook = Excel::Writer::XLSX->new($xlsx) or die "demo_job: cannot create $xlsx: $!\n";
-$workbook->set_properties(title => "Orders by region, $business_date", author => 'demo_job');
-my $header = $workbook->add_format();
-$header->set_bold();
-$header->set_color('black');
-$header->set_bg_color('gray');
-$header->set_align('center');
-my $amount = $workbook->add_format(num_format => '#,##0.00');
-my $total  = $workbook->add_format(bold => 1, num_format => '#,##0.00', top => 1);
+if ($want{xlsx}) {
+    my $xlsx = File::Spec->catfile($out_dir, "orders_report_$stamp.xlsx");
+    my $workbook = Excel::Writer::XLSX->new($xlsx) or die "demo_job: cannot create $xlsx: $!\n";
+    $workbook->set_properties(title => "Orders by region, $business_date", author => 'demo_job');
+    my $header = $workbook->add_format();
+    $header->set_bold();
+    $header->set_color('black');
+    $header->set_bg_color('gray');
+    $header->set_align('center');
+    my $amount = $workbook->add_format(num_format => '#,##0.00');
+    my $total  = $workbook->add_format(bold => 1, num_format => '#,##0.00', top => 1);
 
-my $sheet = $workbook->add_worksheet('Regions');
-my @columns = (['Region', 'region', 8], ['Name', 'name', 28], ['Manager', 'manager', 18],
-               ['Orders', 'orders', 8], ['Priced', 'priced', 8], ['Amount', 'total', 12]);
-my $x = 0;
-for my $c (@columns) {
-    $sheet->set_column($x, $x, $c->[2], $c->[1] eq 'total' ? $amount : undef);
-    $sheet->write(0, $x++, $c->[0], $header);
-}
-$sheet->freeze_panes(1, 0);
-my $y = 1;
-for my $r (@summary) {
-    $x = 0;
-    $sheet->write($y, $x++, $r->{ $_->[1] }) for @columns;
-    $y++;
-}
-$sheet->write($y, 0, 'Total', $header);
-$sheet->write_formula($y, 5, "=SUM(F2:F$y)", $total);
-$sheet->autofilter(0, 0, $y - 1, $#columns);
+    my $sheet = $workbook->add_worksheet('Regions');
+    my @columns = (['Region', 'region', 8], ['Name', 'name', 28], ['Manager', 'manager', 18],
+                   ['Orders', 'orders', 8], ['Priced', 'priced', 8], ['Amount', 'total', 12]);
+    my $x = 0;
+    for my $c (@columns) {
+        $sheet->set_column($x, $x, $c->[2], $c->[1] eq 'total' ? $amount : undef);
+        $sheet->write(0, $x++, $c->[0], $header);
+    }
+    $sheet->freeze_panes(1, 0);
+    my $y = 1;
+    for my $r (@summary) {
+        $x = 0;
+        $sheet->write($y, $x++, $r->{ $_->[1] }) for @columns;
+        $y++;
+    }
+    $sheet->write($y, 0, 'Total', $header);
+    $sheet->write_formula($y, 5, "=SUM(F2:F$y)", $total);
+    $sheet->autofilter(0, 0, $y - 1, $#columns);
 
-my $orders = $workbook->add_worksheet('Top orders');
-$orders->write_row(0, 0, ['Order', 'Date', 'Region', 'Amount', 'Customer'], $header);
-$orders->set_column('B:B', 12);
-$orders->set_column('E:E', 24);
-my $date = $workbook->add_format(num_format => 'yyyy-mm-dd');
-my $top_orders = $dbh->selectall_arrayref(<<'SQL', undef);
+    my $orders = $workbook->add_worksheet('Top orders');
+    $orders->write_row(0, 0, ['Order', 'Date', 'Region', 'Amount', 'Customer'], $header);
+    $orders->set_column('B:B', 12);
+    $orders->set_column('E:E', 24);
+    my $date = $workbook->add_format(num_format => 'yyyy-mm-dd');
+    my $top_orders = $dbh->selectall_arrayref(<<'SQL', undef);
 SELECT order_id, order_date, region, amount, customer
   FROM orders WHERE amount IS NOT NULL ORDER BY amount DESC, order_id LIMIT 5
 SQL
-for my $i (0 .. $#$top_orders) {
-    my ($id, $day, $region, $value, $customer) = @{ $top_orders->[$i] };
-    $orders->write_number($i + 1, 0, $id);
-    $orders->write_date_time($i + 1, 1, "${day}T", $date);
-    $orders->write_string($i + 1, 2, $region);
-    $orders->write_number($i + 1, 3, $value, $amount);
-    $orders->write_string($i + 1, 4, $customer);
+    for my $i (0 .. $#$top_orders) {
+        my ($id, $day, $region, $value, $customer) = @{ $top_orders->[$i] };
+        $orders->write_number($i + 1, 0, $id);
+        $orders->write_date_time($i + 1, 1, "${day}T", $date);
+        $orders->write_string($i + 1, 2, $region);
+        $orders->write_number($i + 1, 3, $value, $amount);
+        $orders->write_string($i + 1, 4, $customer);
+    }
+    $workbook->close or die "demo_job: cannot write $xlsx: $!\n";
+    logline("wrote $xlsx");
 }
-$workbook->close or die "demo_job: cannot write $xlsx: $!\n";
-logline("wrote $xlsx");
 
 $dbh->disconnect;
 exit 0;

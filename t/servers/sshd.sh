@@ -3,8 +3,12 @@
 # login for a test user (created if missing when we are root), SFTP subsystem.
 # Verbs: packages | start DIR | env DIR | stop DIR (see README.md).
 #
-# As root the test user also gets a password (random per state directory, kept in DIR/password)
-# and password logins are on, so password authentication is tested against a real sshd too.
+# As root the test user also gets a password and password logins are on, so password
+# authentication is tested against a real sshd too. The password is the user's, not the
+# instance's: made once, kept root-only in the user's home (.cpanbridge-test-password) and reused,
+# so two instances (a developer's and a test run's) never invalidate each other's; DIR/password
+# is a copy. When 52222 is taken, start takes the next free port up to 52321 (unless
+# CPAN_BRIDGE_TEST_SSH_PORT asks for one); DIR/port remembers it for env.
 #
 # Exports CPAN_BRIDGE_TEST_SSH_HOST, _PORT, _USER, _KEY (private key file), _PASSWORD (only as
 # root; empty otherwise), _KNOWN_HOSTS (a
@@ -14,6 +18,7 @@
 set -euo pipefail
 
 PORT=${CPAN_BRIDGE_TEST_SSH_PORT:-52222}
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if [ "$(id -u)" -eq 0 ]; then
   USER_NAME=${CPAN_BRIDGE_TEST_SSH_USER:-cpanbridge-test}
 else
@@ -27,6 +32,8 @@ need_dir() {
   [ -n "$dir" ] || { echo "usage: $0 $verb DIR" >&2; exit 2; }
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
+  [ -z "${CPAN_BRIDGE_TEST_SSH_PORT:-}" ] && [ -f "$dir/port" ] && PORT=$(cat "$dir/port")
+  return 0
 }
 
 print_env() {
@@ -48,6 +55,15 @@ case "$verb" in
     ;;
   start)
     need_dir
+    if [ -z "${CPAN_BRIDGE_TEST_SSH_PORT:-}" ]; then
+      # Two runs probing at once may pick the same port: the loser's sshd fails to bind and says so.
+      PORT=52222
+      while port_busy "$PORT"; do
+        PORT=$((PORT + 1))
+        [ "$PORT" -le 52321 ] || { echo "sshd.sh: no free port in 52222..52321" >&2; exit 1; }
+      done
+    fi
+    echo "$PORT" >"$dir/port"
     sshd=/usr/sbin/sshd
     [ -x "$sshd" ] || { echo "sshd.sh: no $sshd (apt-get install openssh-server)" >&2; exit 1; }
     if [ "$(id -u)" -eq 0 ]; then
@@ -56,8 +72,11 @@ case "$verb" in
       fi
       # A '!' password means "locked" to sshd even for key logins; '*' means "no password".
       # A password of our own (sshd without PAM checks it against the shadow hash).
-      [ -s "$dir/password" ] || (umask 077; head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/password")
-      echo "$USER_NAME:$(cat "$dir/password")" | chpasswd
+      keep="$(getent passwd "$USER_NAME" | cut -d: -f6)/.cpanbridge-test-password"
+      [ -s "$keep" ] || (umask 077; head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$keep")
+      chown root: "$keep" && chmod 0600 "$keep"
+      (umask 077; cp "$keep" "$dir/password")
+      echo "$USER_NAME:$(cat "$keep")" | chpasswd
       mkdir -p /run/sshd && chmod 0755 /run/sshd    # privilege separation directory
     fi
     # sshd reads authorized_keys as the user: the directory must be traversable by it.

@@ -545,12 +545,76 @@ sub printToFileHandle {
 sub printToFile {
     my ($self, $file) = @_;
     my $encoding = $self->getXMLDecl()->getEncoding();
-    # FileHandle as XML::DOM opens it, so a missing or unknown encoding fails with the same words
-    require FileHandle;
+    my $text = $self->toString;
     no warnings 'uninitialized';
-    my $fh = FileHandle->new($file, ">:encoding($encoding)") || Carp::croak("printToFile - can't open output file $file");
-    $fh->print($self->toString);
-    $fh->close;
+    my $layer = ">:encoding($encoding)";
+    # FileHandle as XML::DOM opens it, so a missing or unknown encoding warns and fails with the
+    # same words. "Edit and write back" must never leave a half-written or emptied config: the
+    # text goes to a temporary file beside the target, which replaces it only once complete.
+    # Where no file can be made there (a writable file in a read-only directory), write in place
+    # as XML::DOM does.
+    require FileHandle;
+    my $target = -l $file ? (_resolve_link($file) // $file) : $file;
+    my $tmp = _temp_name_beside($target);
+    if (!defined $tmp) {
+        my $fh = FileHandle->new($file, $layer) || Carp::croak("printToFile - can't open output file $file");
+        $fh->print($text);
+        $fh->close;
+        return;
+    }
+    my $fh = FileHandle->new($tmp, $layer);
+    if (!$fh) {
+        my $errno = $!;
+        unlink $tmp;
+        # XML::DOM leaves an empty file behind here (it truncates before the layer fails); a new
+        # name gets that empty file too, an existing file keeps its content.
+        if (!-e $target && open(my $empty, '>', $target)) { close $empty }
+        $! = $errno;
+        Carp::croak("printToFile - can't open output file $file");
+    }
+    my $ok = $fh->print($text);
+    $ok = $fh->close && $ok;
+    if ($ok) {
+        my @st = stat $target;
+        chmod(($st[2] & 07777), $tmp) if @st;
+        $ok = rename($tmp, $target);
+    }
+    if (!$ok) {
+        my $errno = $!;
+        unlink $tmp;
+        $! = $errno;
+        Carp::croak("printToFile - can't write output file $file: $!");
+    }
+    return 1;
+}
+
+# A symlinked config is written through the link (as an in-place write would), not replaced by a file.
+sub _resolve_link {
+    my ($path) = @_;
+    require Cwd;
+    return Cwd::realpath($path);
+}
+
+# A fresh name in the target's directory, created empty (O_EXCL) with the permissions a new file
+# gets there; undef when the directory takes no new file.
+sub _temp_name_beside {
+    my ($target) = @_;
+    require File::Basename;
+    require Fcntl;
+    my $dir = File::Basename::dirname($target);
+    my $base = File::Basename::basename($target);
+    my $errno = $!;
+    for (1 .. 20) {
+        my $tmp = sprintf('%s/.%s.%d.%d.tmp', $dir, $base, $$, int(rand(1_000_000)));
+        if (sysopen(my $fh, $tmp, Fcntl::O_WRONLY() | Fcntl::O_CREAT() | Fcntl::O_EXCL(), 0666)) {
+            close $fh;
+            $! = $errno;
+            return $tmp;
+        }
+        last unless $!{EEXIST};
+    }
+    $! = $errno;
+    return undef;
 }
 
 # The element path from the document (element-child indexes), or undef when detached.
