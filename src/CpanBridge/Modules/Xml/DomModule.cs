@@ -90,7 +90,7 @@ public sealed class DomModule : IBridgeModule
         }
         catch (XmlException e)
         {
-            var error = DomParseError.Describe(e, bytes, fromFile: file is not null);
+            var error = ExpatError.Describe(e, bytes, fromFile: file is not null);
             throw BridgeException.Native(error.ExpatText, new JsonObject
             {
                 ["reason"] = "parse",

@@ -201,8 +201,9 @@ internal sealed partial class SimpleIn(SimpleOptions options)
                     ["expat"] = $"Couldn't open encmap {encoding.Groups[1].Value.ToLowerInvariant()}.enc:\nNo such file or directory\n",
                     ["dotnet"] = e.Message,
                 });
-            var error = XmlSource.Describe(e, document.Span);
-            if (e.Message.Contains("Data at the root level is invalid"))
+            // byte 0 for an empty document either way: XMLin reads a string as it reads a file
+            var error = ExpatError.Describe(e, document.Span, fromFile: true);
+            if (e.Message.Contains("Data at the root level is invalid") && error.Message == "not well-formed (invalid token)")
                 error = error with { Message = root is not null && open.Count == 0 ? "junk after document element" : "syntax error" };
             throw BridgeException.Native(error.Message, new JsonObject
             {

@@ -36,7 +36,7 @@ public sealed class MissingDtdException(string path, Uri uri) : IOException($"40
     {
         var (line, column, bytes) = DoctypeEnd(text);
         var position = $"at line {line}, column {column}, byte {bytes}";
-        var context = XPathModule.ExpatWithContext(new ParseError("error in processing external entity reference", line, column, bytes, Message), text);
+        var context = ExpatError.WithContext(new ParseError("error in processing external entity reference", line, column, bytes, Message), text);
         return $"\n{Message}\nHandler couldn't resolve external entity {position}{context}";
     }
 
@@ -57,10 +57,6 @@ public sealed class MissingDtdException(string path, Uri uri) : IOException($"40
             else if (c == '>' && depth <= 0) break;
         }
         index = Math.Min(index, text.Length);
-        var lineStart = text.LastIndexOf('\n', Math.Max(index - 1, 0)) + 1;
-        if (index == 0) lineStart = 0;
-        var line = 1;
-        for (var i = 0; i < lineStart; i++) if (text[i] == '\n') line++;
-        return (line, index - lineStart, Encoding.UTF8.GetByteCount(text.AsSpan(0, index)));
+        return (ExpatError.LineOf(text, index), index - ExpatError.LineStartOf(text, index), ExpatError.ByteOffset(text, index));
     }
 }

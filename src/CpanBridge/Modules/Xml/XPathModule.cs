@@ -117,9 +117,8 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
         }
         catch (XmlException e)
         {
-            var text = DecodeForContext(bytes);
-            var error = ExpatPosition(XmlSource.Describe(e, text), e, text);
-            throw BridgeException.Native(ExpatWithContext(error, text), new JsonObject
+            var error = ExpatError.Describe(e, bytes, fromFile: filename is not null);
+            throw BridgeException.Native(ExpatError.WithContext(error, DecodeForContext(bytes)), new JsonObject
             {
                 ["message"] = error.Message,
                 ["line"] = error.Line,
@@ -153,121 +152,7 @@ public sealed partial class XPathModule(BridgeRuntime runtime) : IBridgeModule
                 "(CPAN_BRIDGE_XPATH_MAX_BYTES); a tree of this size would not fit in the daemon's memory next to other scripts'");
     }
 
-    /// <summary>
-    /// Where .NET and expat point at different characters of the same mistake, expat's position
-    /// (measured against XML::Parser: a reference's '&amp;', the first character of the junk).
-    /// .NET gives no position for an entity expansion over the limit; expat stops at the first
-    /// entity reference in the content, which is where the expansion starts.
-    /// </summary>
-    private static ParseError ExpatPosition(ParseError error, XmlException e, string text)
-    {
-        if (e.Message.Contains("end of file", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("Root element is missing")
-            || UnclosedTokenStart(text) is { } start && IndexOf(text, error.Line, error.Column) >= start)
-            return Truncated(error, text);
-        if (error.Message is "undefined entity" or "junk after document element" && error.Column > 0)
-            return error with { Column = error.Column - 1, Byte = error.Byte - 1 };
-        if (e.LineNumber == 0 && error.Message.StartsWith("limit on input amplification", StringComparison.Ordinal)
-            && FirstContentReference(text) is { } at)
-        {
-            var lineStart = text.LastIndexOf('\n', Math.Max(at - 1, 0)) + 1;
-            if (at == 0) lineStart = 0;
-            var line = 1 + text.AsSpan(0, lineStart).Count('\n');
-            return error with { Line = line, Column = at - lineStart, Byte = Encoding.UTF8.GetByteCount(text.AsSpan(0, at)) };
-        }
-        return error;
-    }
-
-    /// <summary>Where the document's last tag or reference starts when it never ends (the text stops inside it).</summary>
-    private static int? UnclosedTokenStart(string text)
-    {
-        var lt = text.LastIndexOf('<');
-        if (lt >= 0 && text.IndexOf('>', lt) < 0) return lt;
-        var amp = text.LastIndexOf('&');
-        if (amp > lt && text.IndexOf(';', amp) < 0) return amp;
-        return null;
-    }
-
-    private static int IndexOf(string text, int line, int column)
-    {
-        var index = 0;
-        for (var l = 1; l < line && index < text.Length; l++)
-        {
-            var next = text.IndexOf('\n', index);
-            if (next < 0) break;
-            index = next + 1;
-        }
-        return Math.Min(text.Length, index + column);
-    }
-
-    /// <summary>
-    /// A document that ends too early, as expat reports it: an unfinished CDATA section at the
-    /// end, else the unfinished tag, comment or reference where it starts, else "no element found"
-    /// at the end (expat's byte is -1 for an empty document).
-    /// </summary>
-    private static ParseError Truncated(ParseError error, string text)
-    {
-        string message;
-        int at;
-        var cdata = text.LastIndexOf("<![CDATA[", StringComparison.Ordinal);
-        var lt = text.LastIndexOf('<');
-        var amp = text.LastIndexOf('&');
-        if (cdata >= 0 && text.IndexOf("]]>", cdata, StringComparison.Ordinal) < 0)
-            (message, at) = ("unclosed CDATA section", text.Length);
-        else if (lt >= 0 && text.IndexOf('>', lt) < 0)
-            (message, at) = ("unclosed token", lt);
-        else if (amp > lt && text.IndexOf(';', amp) < 0)
-            (message, at) = ("unclosed token", amp);
-        else
-            (message, at) = ("no element found", text.Length);
-        var lineStart = at == 0 ? 0 : text.LastIndexOf('\n', at - 1) + 1;
-        var line = 1 + text.AsSpan(0, lineStart).Count('\n');
-        long bytes = text.Length == 0 ? -1 : Encoding.UTF8.GetByteCount(text.AsSpan(0, at));
-        return error with { Message = message, Line = line, Column = at - lineStart, Byte = bytes };
-    }
-
-    /// <summary>The index of the first general entity reference after the DOCTYPE (not a predefined or character one).</summary>
-    private static int? FirstContentReference(string text)
-    {
-        var doctype = text.IndexOf("<!DOCTYPE", StringComparison.Ordinal);
-        var from = doctype < 0 ? 0 : text.IndexOf("]>", doctype, StringComparison.Ordinal) is var end and >= 0 ? end + 2 : doctype;
-        for (var i = text.IndexOf('&', from); i >= 0; i = text.IndexOf('&', i + 1))
-        {
-            var rest = text.AsSpan(i + 1);
-            if (rest.StartsWith("#") || rest.StartsWith("amp;") || rest.StartsWith("lt;") || rest.StartsWith("gt;")
-                || rest.StartsWith("quot;") || rest.StartsWith("apos;"))
-                continue;
-            return i;
-        }
-        return null;
-    }
-
     private static string DecodeForContext(byte[] bytes) => new UTF8Encoding(false, false).GetString(bytes);
-
-    /// <summary>
-    /// XML::Parser's message under XML::XPath (ErrorContext =&gt; 2): the expat text, then the two
-    /// lines either side of the error line with a "===^" marker line after it.
-    /// </summary>
-    public static string ExpatWithContext(ParseError error, string text)
-    {
-        var lines = text.Split('\n');
-        var index = Math.Clamp(error.Line - 1, 0, Math.Max(lines.Length - 1, 0));
-        var first = Math.Max(0, index - 2);
-        var last = Math.Min(lines.Length - 1, index + 2);
-        var context = new StringBuilder();
-        for (var i = first; i <= last; i++)
-        {
-            context.Append(lines[i]);
-            if (i < lines.Length - 1) context.Append('\n');
-            if (i == index)
-            {
-                if (i == lines.Length - 1) context.Append('\n');
-                context.Append('=', Math.Max(error.Column - 1, 0)).Append("^\n");
-            }
-        }
-        var body = context.ToString();
-        if (!body.EndsWith('\n')) body += "\n";
-        return error.ExpatText + ":\n" + body;
-    }
 
     // ---- find ----------------------------------------------------------------------------------
 

@@ -45,58 +45,16 @@ public static class XmlSource
         XmlReader.Create(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), ReaderSettings());
 
     /// <summary>
-    /// expat's wording of a parse error, with its position: line 1-based, column 0-based (expat's
-    /// convention, which .NET's LinePosition is not), and the byte offset when the text is known.
+    /// expat's wording of a parse error at .NET's position in expat's units: line 1-based, column
+    /// 0-based (which .NET's LinePosition is not), and the byte offset when the text is known.
+    /// With the document's bytes at hand, <see cref="ExpatError.Describe"/> places it as expat does.
     /// </summary>
     public static ParseError Describe(XmlException error, string? text = null)
     {
         var line = Math.Max(error.LineNumber, 1);
         var column = Math.Max(error.LinePosition - 1, 0);
-        long? bytes = text is null ? null : ByteOffset(text, line, column);
+        long? bytes = text is null ? null : ExpatError.ByteOffset(text, ExpatError.IndexOf(text, line, column));
         return new ParseError(ExpatMessage(error.Message), line, column, bytes, error.Message);
-    }
-
-    /// <summary>
-    /// As <see cref="Describe(XmlException, string?)"/> for a document held as bytes (a file or a
-    /// Perl byte string): expat counts the column in characters and the offset in bytes.
-    /// </summary>
-    public static ParseError Describe(XmlException error, ReadOnlySpan<byte> document)
-    {
-        var line = Math.Max(error.LineNumber, 1);
-        var column = Math.Max(error.LinePosition - 1, 0);
-        var message = ExpatMessage(error.Message);
-        var m = error.Message;
-        // Where .NET and expat point differently (checked against expat through XML::Simple):
-        // .NET names the token's name, expat its first character.
-        if (m.Contains("CDATA") && m.Contains("end of file"))
-            message = "unclosed CDATA section";
-        else if (m.Contains("multiple root elements") || m.Contains("undeclared entity"))
-            column = Math.Max(column - 1, 0);
-        else if (m.Contains("Unexpected XML declaration"))
-            column = Math.Max(column - 2, 0);
-        else if (m.Contains("is an invalid character") && CharacterReferenceStart(document, line, column) is { } start)
-        {
-            message = "reference to invalid character number";
-            column = start;
-        }
-        return new ParseError(message, line, column, ByteOffset(document, line, column), error.Message);
-    }
-
-    /// <summary>The column of the "&amp;#" of a character reference that <paramref name="column"/> falls in, if it does.</summary>
-    private static int? CharacterReferenceStart(ReadOnlySpan<byte> document, int line, int column)
-    {
-        var lineStart = ByteOffset(document, line, 0);
-        var here = ByteOffset(document, line, column);
-        for (var i = Math.Min(here, document.Length - 1); i >= lineStart && here - i <= 12; i--)
-        {
-            if (document[(int)i] is (byte)';' or (byte)'<' && i != here) return null;
-            if (document[(int)i] != '&' || i + 1 >= document.Length || document[(int)i + 1] != '#') continue;
-            var characters = 0;
-            foreach (var b in document[(int)lineStart..(int)i])
-                if ((b & 0xC0) != 0x80) characters++;
-            return characters;
-        }
-        return null;
     }
 
     /// <summary>.NET's message mapped to the expat error string a native script would have seen.</summary>
@@ -124,38 +82,6 @@ public static class XmlSource
         if (m.Contains("MaxCharactersFromEntities") || m.Contains("maximum allowed"))
             return "limit on input amplification factor (from DTD and entities) breached";
         return "not well-formed (invalid token)";
-    }
-
-    /// <summary>Byte offset of a 1-based line and 0-based character column in UTF-8 (or single-byte) bytes.</summary>
-    private static long ByteOffset(ReadOnlySpan<byte> document, int line, int column)
-    {
-        var index = 0;
-        for (var l = 1; l < line && index < document.Length; l++)
-        {
-            var next = document[index..].IndexOf((byte)'\n');
-            if (next < 0) break;
-            index += next + 1;
-        }
-        for (var c = 0; c < column && index < document.Length; c++)
-        {
-            index++;
-            while (index < document.Length && (document[index] & 0xC0) == 0x80) index++;
-        }
-        return index;
-    }
-
-    /// <summary>Byte offset (UTF-8) of a 1-based line and 0-based column in <paramref name="text"/>.</summary>
-    private static long ByteOffset(string text, int line, int column)
-    {
-        var index = 0;
-        for (var l = 1; l < line && index < text.Length; l++)
-        {
-            var next = text.IndexOf('\n', index);
-            if (next < 0) break;
-            index = next + 1;
-        }
-        var end = Math.Min(text.Length, index + column);
-        return Encoding.UTF8.GetByteCount(text.AsSpan(0, end));
     }
 }
 
