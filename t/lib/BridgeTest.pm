@@ -175,13 +175,16 @@ sub raw_request {
     return eval { $JSON->decode($line) };
 }
 
-# Runs cpanbridge with arguments; returns ($exit_status, $stdout, $stderr).
+# Runs a command; returns ($exit_status, $stdout, $stderr). Options: env (undef values delete),
+# stdin_file, timeout (s, default 60; then KILL and status -1), dir (its working directory),
+# during (a code ref called with the child's pid while it runs, e.g. to kill a server mid-way).
 sub run_cmd {
     my ($args, %opt) = @_;
     my $dir = File::Temp::tempdir('cbt-run-XXXXXX', TMPDIR => 1, CLEANUP => 0);
     my $pid = fork;
     die "fork: $!" unless defined $pid;
     if (!$pid) {
+        if (defined $opt{dir}) { chdir $opt{dir} or POSIX::_exit(126) }
         local %ENV = (%ENV, %{ $opt{env} || {} });
         delete $ENV{$_} for grep { !defined $ENV{$_} } keys %ENV;
         open(STDIN, '<', defined $opt{stdin_file} ? $opt{stdin_file} : '/dev/null');
@@ -191,6 +194,7 @@ sub run_cmd {
         { exec { $cmd[0] } @cmd; }
         POSIX::_exit(127);
     }
+    $opt{during}->($pid) if $opt{during};
     my $until = Time::HiRes::time() + ($opt{timeout} || 60);
     my $status;
     while (1) {

@@ -185,37 +185,10 @@ sub run_side {
              local => snapshot("$local/work"), remote => snapshot($remote) };
 }
 
-# run_cmd with a working directory, and an optional $during->($pid) run while the script runs.
+# run_cmd in a working directory, with an optional $during->($pid) run while the script runs.
 sub _run_in {
     my ($dir, $cmd, $env, $timeout, $during) = @_;
-    my $out = File::Temp::tempdir('cbt-sftp-run-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-    my $pid = fork;
-    die "fork: $!" unless defined $pid;
-    if (!$pid) {
-        chdir $dir or POSIX::_exit(126);
-        local %ENV = (%ENV, %$env);
-        delete $ENV{$_} for grep { !defined $ENV{$_} } keys %ENV;
-        open STDIN, '<', '/dev/null';
-        open STDOUT, '>', "$out/out";
-        open STDERR, '>', "$out/err";
-        { exec { $cmd->[0] } @$cmd; }
-        POSIX::_exit(127);
-    }
-    $during->($pid) if $during;
-    my $until = Time::HiRes::time() + $timeout;
-    my $status;
-    while (1) {
-        my $r = waitpid($pid, POSIX::WNOHANG());
-        if ($r == $pid) { $status = $?; last }
-        if (Time::HiRes::time() >= $until) {
-            kill 'KILL', $pid;
-            waitpid($pid, 0);
-            $status = -1;
-            last;
-        }
-        Time::HiRes::sleep(0.02);
-    }
-    return ($status, slurp("$out/out"), slurp("$out/err"));
+    return run_cmd($cmd, dir => $dir, env => $env, timeout => $timeout, during => $during);
 }
 
 # One test per aspect: both sides agree on stdout, stderr, exit status, local and remote files.
