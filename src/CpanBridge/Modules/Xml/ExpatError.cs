@@ -157,9 +157,6 @@ public static class ExpatError
         return index;
     }
 
-    /// <summary>The index of a 1-based line and 0-based column, kept within the text.</summary>
-    public static int IndexOf(string text, int line, int column) => Math.Min(text.Length, LineStart(text, line) + column);
-
     /// <summary>The start of the line <paramref name="at"/> is on.</summary>
     public static int LineStartOf(string text, int at) => at == 0 ? 0 : text.LastIndexOf('\n', at - 1) + 1;
 

@@ -37,24 +37,16 @@ public static class XmlSource
         CloseInput = true,
     };
 
-    /// <summary>A reader over a document given as text (a Perl character string).</summary>
-    public static XmlReader FromString(string xml) => XmlReader.Create(new StringReader(xml), ReaderSettings());
-
-    /// <summary>A reader over a file; the encoding comes from the file's own declaration or BOM.</summary>
-    public static XmlReader FromFile(string path) =>
-        XmlReader.Create(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), ReaderSettings());
-
     /// <summary>
     /// expat's wording of a parse error at .NET's position in expat's units: line 1-based, column
-    /// 0-based (which .NET's LinePosition is not), and the byte offset when the text is known.
-    /// With the document's bytes at hand, <see cref="ExpatError.Describe"/> places it as expat does.
+    /// 0-based (which .NET's LinePosition is not); no byte offset. With the document's bytes at
+    /// hand, <see cref="ExpatError.Describe"/> places it as expat does.
     /// </summary>
-    public static ParseError Describe(XmlException error, string? text = null)
+    public static ParseError Describe(XmlException error)
     {
         var line = Math.Max(error.LineNumber, 1);
         var column = Math.Max(error.LinePosition - 1, 0);
-        long? bytes = text is null ? null : ExpatError.ByteOffset(text, ExpatError.IndexOf(text, line, column));
-        return new ParseError(ExpatMessage(error.Message), line, column, bytes, error.Message);
+        return new ParseError(ExpatMessage(error.Message), line, column, null, error.Message);
     }
 
     /// <summary>.NET's message mapped to the expat error string a native script would have seen.</summary>
