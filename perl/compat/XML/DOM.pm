@@ -14,6 +14,7 @@ no warnings qw(uninitialized recursion once);
 
 use Carp ();
 use CPANBridge;
+use CPANBridge::ReplaceFile ();
 use Exporter ();
 use Scalar::Util ();
 
@@ -549,72 +550,30 @@ sub printToFile {
     no warnings 'uninitialized';
     my $layer = ">:encoding($encoding)";
     # FileHandle as XML::DOM opens it, so a missing or unknown encoding warns and fails with the
-    # same words. "Edit and write back" must never leave a half-written or emptied config: the
-    # text goes to a temporary file beside the target, which replaces it only once complete.
-    # Where no file can be made there (a writable file in a read-only directory), write in place
-    # as XML::DOM does.
+    # same words. Unlike XML::DOM, which writes in place, the text replaces the file only once
+    # complete (CPANBridge::ReplaceFile); where no file can be made beside it, in place as natively.
     require FileHandle;
-    my $target = -l $file ? (_resolve_link($file) // $file) : $file;
-    my $tmp = _temp_name_beside($target);
-    if (!defined $tmp) {
+    my ($temp, $target) = CPANBridge::ReplaceFile::temp_beside($file);
+    if (!defined $temp) {
         my $fh = FileHandle->new($file, $layer) || Carp::croak("printToFile - can't open output file $file");
         $fh->print($text);
         $fh->close;
         return;
     }
-    my $fh = FileHandle->new($tmp, $layer);
+    my $fh = FileHandle->new($temp, $layer);
     if (!$fh) {
-        my $errno = $!;
-        unlink $tmp;
+        CPANBridge::ReplaceFile::discard($temp);
         # XML::DOM leaves an empty file behind here (it truncates before the layer fails); a new
         # name gets that empty file too, an existing file keeps its content.
         if (!-e $target && open(my $empty, '>', $target)) { close $empty }
-        $! = $errno;
         Carp::croak("printToFile - can't open output file $file");
     }
     my $ok = $fh->print($text);
     $ok = $fh->close && $ok;
-    if ($ok) {
-        my @st = stat $target;
-        chmod(($st[2] & 07777), $tmp) if @st;
-        $ok = rename($tmp, $target);
-    }
-    if (!$ok) {
-        my $errno = $!;
-        unlink $tmp;
-        $! = $errno;
-        Carp::croak("printToFile - can't write output file $file: $!");
-    }
+    CPANBridge::ReplaceFile::discard($temp) unless $ok;
+    $ok &&= CPANBridge::ReplaceFile::install($temp, $target);
+    Carp::croak("printToFile - can't write output file $file: $!") unless $ok;
     return 1;
-}
-
-# A symlinked config is written through the link (as an in-place write would), not replaced by a file.
-sub _resolve_link {
-    my ($path) = @_;
-    require Cwd;
-    return Cwd::realpath($path);
-}
-
-# A fresh name in the target's directory, created empty (O_EXCL) with the permissions a new file
-# gets there; undef when the directory takes no new file.
-sub _temp_name_beside {
-    my ($target) = @_;
-    require File::Basename;
-    require Fcntl;
-    my $dir = File::Basename::dirname($target);
-    my $base = File::Basename::basename($target);
-    my $errno = $!;
-    for (1 .. 20) {
-        my $tmp = sprintf('%s/.%s.%d.%d.tmp', $dir, $base, $$, int(rand(1_000_000)));
-        if (sysopen(my $fh, $tmp, Fcntl::O_WRONLY() | Fcntl::O_CREAT() | Fcntl::O_EXCL(), 0666)) {
-            close $fh;
-            $! = $errno;
-            return $tmp;
-        }
-        last unless $!{EEXIST};
-    }
-    $! = $errno;
-    return undef;
 }
 
 # The element path from the document (element-child indexes), or undef when detached.

@@ -16,6 +16,7 @@ use File::Spec ();
 use Scalar::Util ();
 use re ();
 use CPANBridge;
+use CPANBridge::ReplaceFile ();
 require Exporter;
 
 our $VERSION = '2.25';
@@ -379,25 +380,26 @@ sub XMLout {
     return _write_file($out, $xml);
 }
 
-# Written under a temporary name and renamed, so a reader never sees half a file. Where no file
-# can be made beside it (a directory the job may not write to, a file it may), written in place
-# as XML::Simple writes it, with its error texts.
+# Written under a temporary name and renamed (CPANBridge::ReplaceFile), so a reader never sees
+# half a file. Where no file can be made beside it (a directory the job may not write to, a file
+# it may), written in place as XML::Simple writes it, with its error texts.
 sub _write_file {
     my ($file, $xml) = @_;
     if (-e $file && !-w _) {
         $! = 13;    # EACCES, what opening it for writing would have said
         croak "open($file): $!";
     }
-    my $temp = "$file.tmp$$";
+    my ($temp, $target) = CPANBridge::ReplaceFile::temp_beside($file);
     my $fh;
-    if (!open($fh, '>', $temp)) {
+    if (!defined $temp || !open($fh, '>', $temp)) {
+        CPANBridge::ReplaceFile::discard($temp) if defined $temp;
         open($fh, '>', $file) or croak "open($file): $!";
         $temp = undef;
     }
     binmode($fh, ':utf8');
-    unless (print {$fh} $xml) { my $e = $!; close $fh; unlink $temp if defined $temp; $! = $e; croak "print: $!" }
-    unless (close $fh) { my $e = $!; unlink $temp if defined $temp; $! = $e; croak "close: $!" }
-    if (defined $temp && !rename $temp, $file) { my $e = $!; unlink $temp; $! = $e; croak "open($file): $!" }
+    unless (print {$fh} $xml) { my $e = $!; close $fh; CPANBridge::ReplaceFile::discard($temp) if defined $temp; $! = $e; croak "print: $!" }
+    unless (close $fh) { CPANBridge::ReplaceFile::discard($temp) if defined $temp; croak "close: $!" }
+    if (defined $temp && !CPANBridge::ReplaceFile::install($temp, $target)) { croak "open($file): $!" }
     return 1;
 }
 
