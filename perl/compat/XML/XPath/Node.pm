@@ -167,6 +167,30 @@ sub _ask {
     return $cache->{$get} = $r->{values}[0];
 }
 
+# What _ask would fetch for each of many nodes, in one daemon call per document, put into their
+# caches: a node set's text (to_literal, "" overloading) costs one round trip, not one per node.
+sub _prefetch {
+    my ($get, @nodes) = @_;
+    my (%docs, %want);
+    for my $node (@nodes) {
+        my ($doc, $cache) = ($node->{d}, $node->{cache});
+        next if $cache && exists $cache->{$get} && $cache->{gen} == $doc->{gen};
+        $docs{$doc} = $doc;
+        push @{ $want{$doc} }, $node;
+    }
+    for my $key (keys %want) {
+        my ($doc, $list) = ($docs{$key}, $want{$key});
+        next if @$list < 2;    # one node: _ask asks when it is needed
+        my $r = $doc->call('node', { nodes => [ map { 0 + $_->{i} } @$list ], get => $get });
+        for my $k (0 .. $#$list) {
+            my $cache = $list->[$k]{cache} ||= {};
+            %$cache = (gen => $doc->{gen}) if !defined $cache->{gen} || $cache->{gen} != $doc->{gen};
+            $cache->{$get} = $r->{values}[$k];
+        }
+    }
+    return;
+}
+
 sub getNodeType { UNKNOWN_NODE }
 sub isElementNode { }
 sub isAttributeNode { }

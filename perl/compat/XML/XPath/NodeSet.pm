@@ -61,6 +61,7 @@ sub string_value {
 
 sub to_literal {
     my $self = CORE::shift;
+    XML::XPath::Node::_prefetch('string_value', grep { $_->isElementNode } @$self);
     return XML::XPath::Literal->new(join '', map { $_->string_value } @$self);
 }
 
